@@ -1,0 +1,250 @@
+"""Contacts (联系对象, R31–R33), who is assigned to whom (R44, R53), hardship assistance (R32)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members import access
+from members.models import Branch, Department, Member
+
+
+class Category(models.TextChoices):
+    ACTIVIST = "activist", _("Activist or applicant")  # R31
+    HARDSHIP = "hardship", _("Staff in hardship")  # R32
+    TEACHER = "teacher", _("Teacher")  # R33
+
+
+class ActivistStage(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant (wrote an application)")
+    ACTIVIST = "activist", _("Activist")
+    DEVELOPMENT = "development", _("Candidate for development")
+
+
+class HardshipKind(models.TextChoices):
+    ILLNESS = "illness", _("Illness")
+    FAMILY = "family", _("Family")
+    ECONOMIC = "economic", _("Economic")
+    OTHER = "other", _("Other")
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self) -> "ContactQuerySet":
+        return self.filter(active=True)
+
+    def visible_to(self, user) -> "ContactQuerySet":
+        """Admins: all; secretaries and leaders: their branch; members: those assigned to them now."""
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(branch_id__in=access.branch_ids_managed(user)) | Q(pk__in=current_contact_ids(user))
+        )
+
+
+class Contact(models.Model):
+    """A person of the masses a member liaises with. Usually not a user of the app."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("branch")
+    )
+    name = models.CharField(_("name"), max_length=40)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    teaching_group = models.CharField(_("teaching group"), max_length=60, blank=True)
+    staff_no = models.CharField(_("staff number"), max_length=30, blank=True)
+    # R31
+    activist_stage = models.CharField(
+        _("stage"), max_length=12, choices=ActivistStage.choices, blank=True
+    )
+    activist_stage_since = models.DateField(_("stage since"), null=True, blank=True)
+    # R32: the description is confidential (RULES.md "Who may read what").
+    hardship_kind = models.CharField(
+        _("kind of hardship"), max_length=10, choices=HardshipKind.choices, blank=True
+    )
+    hardship_description = models.TextField(
+        _("hardship description (confidential)"), max_length=4000, blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["branch", "category"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(category="activist") | ~Q(activist_stage=""),
+                name="activist_has_stage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category="hardship") | ~Q(hardship_kind=""),
+                name="hardship_has_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["branch", "staff_no"],
+                condition=~Q(staff_no=""),
+                name="unique_contact_staff_no_per_branch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivistStageChange(models.Model):
+    """R31: the history of an activist's stage, shown on the contact's timeline."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(_("stage"), max_length=12, choices=ActivistStage.choices)
+    changed_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_on", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+
+def current_contact_ids(user) -> set[int]:
+    """Ids of the contacts assigned to the user today (cached for the request)."""
+    member = access.branch_member(user)
+    if member is None:
+        return set()
+    cache = access._cache(user)
+    if "current_contacts" not in cache:
+        cache["current_contacts"] = set(
+            Assignment.objects.current().filter(member=member).values_list("contact_id", flat=True)
+        )
+    return cache["current_contacts"]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None) -> "AssignmentQuerySet":
+        """Assignments in force on a date (today in Asia/Shanghai by default)."""
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+    def open(self) -> "AssignmentQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+    def visible_to(self, user) -> "AssignmentQuerySet":
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(member__user=user) | Q(contact__branch_id__in=access.branch_ids_managed(user))
+        )
+
+
+class Assignment(models.Model):
+    """A member liaises with a contact from `started_on` to `ended_on` (open: still in force).
+
+    History is kept: reassigning ends one row and starts another. `contact_category` copies the
+    contact's category so the database itself can enforce R44.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("member")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("contact")
+    )
+    contact_category = models.CharField(max_length=10, choices=Category.choices, editable=False)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [
+            models.Index(fields=["member", "started_on"]),
+            models.Index(fields=["contact", "started_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="assignment_ends_after_start",
+            ),
+            # A contact has one member at a time.
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_assignment_per_contact",
+            ),
+            # R44: a member liaises with one general teacher (at most one open teacher assignment).
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True, contact_category="teacher"),
+                name="r44_one_open_teacher_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ↔ {self.contact}"
+
+
+class AssistanceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssistanceQuerySet":
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(author__user=user)
+            | Q(contact_id__in=current_contact_ids(user))
+            | Q(contact__branch_id__in=access.branch_ids_managed(user))
+        )
+
+
+class AssistanceRecord(models.Model):
+    """R32: help given to a staff member in hardship. `what` and `result` are confidential."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="assistance", verbose_name=_("contact")
+    )
+    author = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    date = models.DateField(_("date"))
+    what = models.TextField(_("assistance given"), max_length=2000)
+    result = models.TextField(_("result"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssistanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("assistance record")
+        verbose_name_plural = _("assistance records")
+
+
+def can_read_confidential(user, contact: Contact, author_user_id: int | None = None) -> bool:
+    """RULES.md: confidential text is read by its author, the contact's current member and the
+    branch secretary. Admins and leaders see counts and dates, never the text."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if author_user_id is not None and author_user_id == user.pk:
+        return True
+    return access.is_secretary_of(user, contact.branch_id) or contact.pk in current_contact_ids(
+        user
+    )

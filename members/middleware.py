@@ -1,0 +1,59 @@
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
+
+from .audit import request_context
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+
+
+def client_ip(request) -> str | None:
+    # Behind nginx the real address is the last hop it appends; see deploy/.
+    forwarded = request.META.get("HTTP_X_REAL_IP") if not settings.DEBUG else None
+    return forwarded or request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (shown on the error page, stored in the audit log)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_context.set({"request_id": request.request_id, "ip": client_ip(request)})
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Personal pages must not stay in shared or browser caches; idle sessions end after 30 min."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            # Writing the session at most once a minute keeps reads from becoming writes.
+            if now - last_seen >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+        return response

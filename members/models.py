@@ -1,0 +1,453 @@
+"""Branches, their members and settings, five-leads activities, notifications and the audit log.
+
+Everything here is below contacts/talks/inspections: they may import from it, never the reverse.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+
+def validate_months(value) -> None:
+    if not isinstance(value, list) or any(
+        not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 12 for m in value
+    ):
+        raise ValidationError(_("Give months as whole numbers from 1 to 12."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A month is listed twice."))
+
+
+def default_inspection_months() -> list[int]:
+    return [1, 7]
+
+
+class Department(models.Model):
+    """A department, subject group or office of the school (院系/教研室/科组)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BranchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BranchQuerySet":
+        if access.is_admin(user):
+            return self
+        return self.filter(pk__in=access.branch_ids_readable(user))
+
+
+class Branch(models.Model):
+    """A party branch (党支部) and its settings: every number the regulation leaves open."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    # R51: days a member has to hold a must-talk after the event.
+    musttalk_deadline_days = models.PositiveSmallIntegerField(
+        _("must-talk deadline (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    musttalk_due_soon_days = models.PositiveSmallIntegerField(
+        _("remind of must-talks due within (days)"),
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+    )
+    # R43: days the branch has to act on an opinion.
+    opinion_deadline_days = models.PositiveSmallIntegerField(
+        _("opinion deadline (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
+    # R45: months that need neither talk nor report (e.g. [2, 8]).
+    exempt_months = models.JSONField(
+        _("exempt months"), default=list, blank=True, validators=[validate_months]
+    )
+    # R53: contacts per member the pairing proposal aims for.
+    pairing_ratio = models.DecimalField(
+        _("pairing ratio (contacts per member)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(Decimal("1.0")), MaxValueValidator(Decimal("20.0"))],
+    )
+    # Reminders: day of the month members with incomplete months are reminded.
+    reminder_day = models.PositiveSmallIntegerField(
+        _("monthly reminder day"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    # R61: days after the semester end by which the report is due.
+    report_deadline_days = models.PositiveSmallIntegerField(
+        _("semester report deadline (days after the semester)"),
+        default=14,
+        validators=[MinValueValidator(0), MaxValueValidator(90)],
+    )
+    # R52: symposiums per semester.
+    symposium_target = models.PositiveSmallIntegerField(
+        _("symposiums per semester"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+    # R62: months in which the half-yearly inspection is generated.
+    inspection_months = models.JSONField(
+        _("inspection months"),
+        default=default_inspection_months,
+        blank=True,
+        validators=[validate_months],
+    )
+    # R64: weights of the assessment score, in percent; they add up to 100.
+    weight_months = models.PositiveSmallIntegerField(_("weight: monthly talks"), default=50)
+    weight_musttalks = models.PositiveSmallIntegerField(_("weight: must-talks"), default=20)
+    weight_opinions = models.PositiveSmallIntegerField(_("weight: opinions"), default=10)
+    weight_leads = models.PositiveSmallIntegerField(_("weight: five leads"), default=10)
+    weight_report = models.PositiveSmallIntegerField(_("weight: semester report"), default=10)
+
+    objects = BranchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    weight_months__lte=100,
+                    weight_musttalks__lte=100,
+                    weight_opinions__lte=100,
+                    weight_leads__lte=100,
+                    weight_report__lte=100,
+                ),
+                name="branch_weights_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {
+            "months": self.weight_months,
+            "musttalks": self.weight_musttalks,
+            "opinions": self.weight_opinions,
+            "leads": self.weight_leads,
+            "report": self.weight_report,
+        }
+
+    def clean(self) -> None:
+        if sum(self.weights.values()) != 100:
+            raise ValidationError(
+                {"weight_report": _("The five weights must add up to 100 (now %(total)s).")
+                 % {"total": sum(self.weights.values())}}
+            )
+
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COMMITTEE = "committee", _("Committee member")
+    SECRETARY = "secretary", _("Branch secretary")
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self) -> "MemberQuerySet":
+        return self.filter(active=True, branch__isnull=False, user__is_active=True)
+
+    def visible_to(self, user) -> "MemberQuerySet":
+        if access.is_admin(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(user=user) | Q(branch_id__in=access.branch_ids_managed(user))
+        )
+
+
+class Member(models.Model):
+    """A person using the app: a party member of a branch, and/or a leader, and/or an admin."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
+    )
+    name = models.CharField(_("name"), max_length=40)
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("branch"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    is_leader = models.BooleanField(_("leading cadre"), default=False)
+    is_school_admin = models.BooleanField(_("school administrator"), default=False)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    teaching_group = models.CharField(_("teaching group"), max_length=60, blank=True)
+    staff_no = models.CharField(_("staff number"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["branch__name", "name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(role="secretary", active=True),
+                name="one_active_secretary_per_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["staff_no"], condition=~Q(staff_no=""), name="unique_staff_no"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role == Role.SECRETARY
+
+    @property
+    def is_committee(self) -> bool:
+        return self.role in (Role.COMMITTEE, Role.SECRETARY)
+
+
+class LeaderContactPoint(models.Model):
+    """R54: the one branch a leading cadre keeps fixed contact with (usually their own subject)."""
+
+    leader = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="contact_point", verbose_name=_("leader")
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="leader_points", verbose_name=_("branch")
+    )
+    since = models.DateField(_("since"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("leader contact point")
+        verbose_name_plural = _("leader contact points")
+
+    def __str__(self) -> str:
+        return f"{self.leader} → {self.branch}"
+
+
+class FiveLeadKind(models.TextChoices):
+    THEORY = "theory", _("Studying theory")
+    RESEARCH = "research", _("Research project")
+    OPEN_CLASS = "open_class", _("Open class")
+    PAPER = "paper", _("Writing a paper")
+    HEAVY_TASK = "heavy_task", _("Taking on a heavy task")
+    # Committee members only (R46): investigations and suggestions to the administration.
+    INVESTIGATION = "investigation", _("Investigation and research")
+    SUGGESTION = "suggestion", _("Suggestion to the administration")
+
+
+COMMITTEE_ONLY_KINDS = {FiveLeadKind.INVESTIGATION, FiveLeadKind.SUGGESTION}
+
+
+def evidence_path(instance, filename: str) -> str:
+    # The uploaded name is never trusted: the stored name is random, the extension checked.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext[:5]}"
+
+
+class FiveLeadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FiveLeadQuerySet":
+        if access.is_admin(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(member__user=user) | Q(member__branch_id__in=access.branch_ids_managed(user))
+        )
+
+
+class FiveLeadActivity(models.Model):
+    """R46: an activity under the five leads (or a committee member's investigation/suggestion)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="lead_activities", verbose_name=_("member")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FiveLeadKind.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    outcome = models.TextField(_("outcome"), max_length=2000, blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=120, blank=True)
+    evidence_type = models.CharField(_("evidence content type"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FiveLeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("five-leads activity")
+        verbose_name_plural = _("five-leads activities")
+        indexes = [models.Index(fields=["member", "date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly talks reminder")
+    GAPS_SUMMARY = "gaps_summary", _("Last month's gaps (secretary)")
+    MUSTTALK = "musttalk", _("Must-talk due or overdue")
+    REPORT = "report", _("Semester report reminder")
+    REPORT_REVIEWED = "report_reviewed", _("Semester report reviewed")
+    INSPECTION = "inspection", _("Half-yearly inspection")
+    OPINION = "opinion", _("New opinion in the queue")
+    EXPORT = "export", _("Export ready")
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent (no address)")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notification that is also the email outbox row.
+
+    The unique (recipient, kind, period) row is what makes a reminder exactly-once: whoever
+    inserts it first owns the send; a second worker's insert fails and sends nothing.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    period = models.CharField(_("period"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"], name="one_notification_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["email_state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    VIEW_CONFIDENTIAL = "view_confidential", _("Read confidential text")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKOUT = "lockout", _("Locked out")
+    LOGOUT = "logout", _("Logged out")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+    def visible_to(self, user) -> "AppendOnlyQuerySet":
+        if access.is_admin(user):
+            return self
+        return self.filter(branch_id__in=access.branch_ids_managed(user))
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, from where. Never holds confidential text."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    branch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    contact_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=40, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,391 @@
+"""The handbook entries (R45, R410), must-talk events (R51), opinions (R43), symposiums (R52),
+leaders' visits and briefings (R54)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Assignment, Category, Contact, current_contact_ids
+from members import access
+from members.models import Branch, Member
+
+
+class MustTalkCategory(models.TextChoices):
+    """R51 五必谈: the five occasions that oblige a talk."""
+
+    JOB_CHANGE = "1", _("Job change, promotion or demotion, retirement")
+    REWARD_DISCIPLINE = "2", _("Commendation, reward, criticism, disciplinary action")
+    SETBACK = "3", _("Setback at work")
+    CONDUCT = "4", _("Problem of discipline, law, integrity or conduct")
+    APPRAISAL = "5", _("Opinions to convey after an assessment, inspection or appraisal")
+
+
+class MustTalkSubKind(models.TextChoices):
+    JOB_CHANGE = "job_change", _("Job change")
+    PROMOTION = "promotion", _("Promotion")
+    DEMOTION = "demotion", _("Demotion")
+    RETIREMENT = "retirement", _("Retirement")
+    COMMENDATION = "commendation", _("Commendation")
+    REWARD = "reward", _("Reward")
+    CRITICISM = "criticism", _("Criticism")
+    DISCIPLINARY = "disciplinary", _("Disciplinary action")
+    SETBACK = "setback", _("Setback at work")
+    DISCIPLINE_LAW = "discipline_law", _("Party discipline or the law")
+    INTEGRITY = "integrity", _("Integrity")
+    CONDUCT = "conduct", _("Thinking and conduct")
+    ASSESSMENT = "assessment", _("After an assessment")
+    INSPECTION = "inspection", _("After an inspection")
+    DEMOCRATIC_APPRAISAL = "democratic_appraisal", _("After a democratic appraisal")
+
+
+SUBKINDS_BY_CATEGORY: dict[str, list[str]] = {
+    MustTalkCategory.JOB_CHANGE: ["job_change", "promotion", "demotion", "retirement"],
+    MustTalkCategory.REWARD_DISCIPLINE: ["commendation", "reward", "criticism", "disciplinary"],
+    MustTalkCategory.SETBACK: ["setback"],
+    MustTalkCategory.CONDUCT: ["discipline_law", "integrity", "conduct"],
+    MustTalkCategory.APPRAISAL: ["assessment", "inspection", "democratic_appraisal"],
+}
+CONFIDENTIAL_CATEGORIES = {MustTalkCategory.CONDUCT}
+
+
+class MustTalkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MustTalkQuerySet":
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(branch_id__in=access.branch_ids_managed(user))
+            | Q(contact_id__in=current_contact_ids(user))
+            | Q(member__user=user)
+        )
+
+    def open(self) -> "MustTalkQuerySet":
+        return self.filter(closed_on__isnull=True)
+
+
+class MustTalkEvent(models.Model):
+    """R51: an event that obliges the assigned member to talk with the contact by `due_on`."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="events", verbose_name=_("contact")
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("member obliged to talk"),
+    )
+    category = models.CharField(_("category"), max_length=1, choices=MustTalkCategory.choices)
+    sub_kind = models.CharField(_("kind"), max_length=24, choices=MustTalkSubKind.choices)
+    occurred_on = models.DateField(_("date of the event"))
+    due_on = models.DateField(_("talk due by"))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    closed_on = models.DateField(_("talked on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MustTalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("must-talk event")
+        verbose_name_plural = _("must-talk events")
+        indexes = [
+            models.Index(fields=["member", "closed_on"]),
+            models.Index(fields=["branch", "due_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("occurred_on")), name="event_due_after_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
+                name="event_closed_after_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sub_kind_display()} · {self.occurred_on}"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.category in CONFIDENTIAL_CATEGORIES
+
+
+class TalkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TalkQuerySet":
+        """The author; the contact's current member; the branch secretary, leader and admin."""
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(member__user=user)
+            | Q(contact_id__in=current_contact_ids(user))
+            | Q(contact__branch_id__in=access.branch_ids_managed(user))
+        )
+
+
+class TalkLog(models.Model):
+    """R45/R410: one handbook entry: a talk, a work report heard, or both at one meeting."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="talks", verbose_name=_("member")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="talks", verbose_name=_("contact")
+    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="talks")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    is_talk = models.BooleanField(_("talk"), default=True)
+    is_work_report = models.BooleanField(_("work report heard"), default=False)
+    content = models.TextField(_("content"), max_length=5000)
+    # R33: teachers: what the help concerned.
+    about_thought = models.BooleanField(_("thought"), default=False)
+    about_life = models.BooleanField(_("life"), default=False)
+    about_work = models.BooleanField(_("work"), default=False)
+    # R31: activists: observation of their understanding and practice of party policy.
+    observation = models.TextField(_("observation (考察意见)"), max_length=2000, blank=True)
+    must_talk_event = models.OneToOneField(
+        MustTalkEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closing_talk",
+        verbose_name=_("must-talk event answered"),
+    )
+    # A double submit carries the same token: the unique constraint keeps one row.
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("talk record")
+        verbose_name_plural = _("talk records")
+        indexes = [
+            models.Index(fields=["assignment", "date"]),
+            models.Index(fields=["member", "date"]),
+            models.Index(fields=["contact", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_talk=True) | Q(is_work_report=True), name="talk_or_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} · {self.date}"
+
+    def is_confidential(self) -> bool:
+        """Talk content about hardship (R32) or a category-4 event (R51) is confidential."""
+        if self.contact.category == Category.HARDSHIP:
+            return True
+        event = self.must_talk_event
+        return bool(event and event.is_confidential)
+
+    def editable_until(self):
+        """The author may change an entry until the month after next begins (then it is record)."""
+        year, month = self.date.year, self.date.month + 2
+        if month > 12:
+            year, month = year + 1, month - 12
+        return self.date.replace(year=year, month=month, day=1)
+
+    def is_editable_on(self, day=None) -> bool:
+        return (day or timezone.localdate()) < self.editable_until()
+
+
+class OpinionSource(models.TextChoices):
+    TALK = "talk", _("A talk")
+    SYMPOSIUM = "symposium", _("A symposium")
+    BOX = "box", _("The opinion box")
+
+
+class OpinionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    FORWARDED = "forwarded", _("Forwarded to the administration")
+    HANDLED = "handled", _("Handled")
+    ANSWERED = "answered", _("Answered to the person")
+
+
+OPEN_OPINION_STATUSES = [OpinionStatus.RECEIVED, OpinionStatus.FORWARDED, OpinionStatus.HANDLED]
+
+
+class OpinionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OpinionQuerySet":
+        """The branch queue: its secretary, committee, leader; a member sees what they conveyed."""
+        if access.is_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        member = access.branch_member(user)
+        committee_branch = member.branch_id if member and member.is_committee else None
+        return self.filter(
+            Q(branch_id__in=access.branch_ids_managed(user) | {committee_branch})
+            | Q(conveyed_by__user=user)
+        )
+
+    def open(self) -> "OpinionQuerySet":
+        return self.filter(status__in=OPEN_OPINION_STATUSES)
+
+
+class Opinion(models.Model):
+    """R43: an opinion or request of the masses in the branch queue."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="opinions")
+    source = models.CharField(_("source"), max_length=10, choices=OpinionSource.choices)
+    talk = models.ForeignKey(
+        TalkLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinions"
+    )
+    symposium = models.ForeignKey(
+        "Symposium", on_delete=models.SET_NULL, null=True, blank=True, related_name="opinions"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinions"
+    )
+    raised_by_name = models.CharField(_("raised by"), max_length=60, blank=True)
+    conveyed_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinions_conveyed"
+    )
+    content = models.TextField(_("opinion or request"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OpinionStatus.choices, default=OpinionStatus.RECEIVED
+    )
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    due_on = models.DateField(_("act by"))
+    answer = models.TextField(_("answer to the person"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OpinionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        indexes = [models.Index(fields=["branch", "status", "received_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_at__isnull=False),
+                name="answered_opinion_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class OpinionStatusChange(models.Model):
+    """R43: who moved an opinion to which status, and when."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(max_length=10, choices=OpinionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=OpinionStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("opinion status change")
+        verbose_name_plural = _("opinion status changes")
+
+
+class BranchRecordQuerySet(models.QuerySet):
+    """Records of a branch that every member of it may read (symposiums, briefings)."""
+
+    def visible_to(self, user) -> "BranchRecordQuerySet":
+        if access.is_admin(user):
+            return self
+        return self.filter(branch_id__in=access.branch_ids_readable(user))
+
+
+class Symposium(models.Model):
+    """R52: a symposium with representatives of democratic parties, of the masses, and members."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="symposiums")
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    party_representatives = models.PositiveSmallIntegerField(
+        _("representatives of democratic parties"), default=0
+    )
+    masses_representatives = models.PositiveSmallIntegerField(
+        _("representatives of the masses"), default=0
+    )
+    members_present = models.PositiveSmallIntegerField(_("party members"), default=0)
+    participants = models.TextField(_("participants"), max_length=2000, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BranchRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("symposium")
+        verbose_name_plural = _("symposiums")
+        indexes = [models.Index(fields=["branch", "held_on"])]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", _("Visit to the grass roots")
+    RECEPTION = "reception", _("Reception of the masses")
+    INVESTIGATION = "investigation", _("Investigation and research")
+
+
+class LeaderVisit(models.Model):
+    """R54: a leader's visit or reception at their contact point."""
+
+    leader = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="visits")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="leader_visits")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=14, choices=VisitKind.choices)
+    people_met = models.CharField(_("people met"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BranchRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("leader visit")
+        verbose_name_plural = _("leader visits")
+
+
+class Briefing(models.Model):
+    """R54: a briefing (通报) of a major decision to the masses."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="briefings")
+    given_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="briefings"
+    )
+    date = models.DateField(_("date"))
+    subject = models.CharField(_("subject"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=200)
+    content = models.TextField(_("content"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BranchRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")

@@ -1,0 +1,362 @@
+"""What is due and what is met: the one place that decides it (DESIGN.md).
+
+- R45: for each assignment active in a calendar month, the month needs a talk and a work report
+  heard (one record may count for both); a month the branch exempts needs neither. A month is
+  complete, partial, missing or exempt.
+- R51: a must-talk event is open (before its deadline), overdue (past it, no talk), on time or
+  late (closed by a talk on/before or after the deadline).
+
+Every function answers for many assignments, members and months with a fixed number of queries
+(aggregates grouped by assignment and month), never a query per member or per month. Dates are
+local dates in Asia/Shanghai (talk dates are calendar dates; "today" is timezone.localdate()).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Assignment, Category
+from members.models import FiveLeadActivity, Member
+
+from .models import MustTalkEvent, Opinion, TalkLog
+
+
+class MonthState(StrEnum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    MISSING = "missing"
+    EXEMPT = "exempt"
+
+    @property
+    def label(self) -> str:
+        return str(MONTH_STATE_LABELS[self])
+
+    @property
+    def symbol(self) -> str:
+        return MONTH_STATE_SYMBOLS[self]
+
+
+MONTH_STATE_LABELS = {
+    MonthState.COMPLETE: _("Complete"),
+    MonthState.PARTIAL: _("Partial"),
+    MonthState.MISSING: _("Missing"),
+    MonthState.EXEMPT: _("Exempt"),
+}
+MONTH_STATE_SYMBOLS = {
+    MonthState.COMPLETE: "✓",
+    MonthState.PARTIAL: "◐",
+    MonthState.MISSING: "✗",
+    MonthState.EXEMPT: "–",
+}
+
+
+class EventState(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_STATE_LABELS[self])
+
+
+EVENT_STATE_LABELS = {
+    EventState.OPEN: _("Open"),
+    EventState.OVERDUE: _("Overdue"),
+    EventState.ON_TIME: _("Talked on time"),
+    EventState.LATE: _("Talked late"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def months_between(start: date, end: date) -> list[Month]:
+    """Every calendar month that overlaps [start, end], in order."""
+    months, current, last = [], Month.of(start), Month.of(end)
+    while current <= last:
+        months.append(current)
+        current = current.next()
+    return months
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _state(talks: int, reports: int) -> MonthState:
+    if talks and reports:
+        return MonthState.COMPLETE
+    if talks or reports:
+        return MonthState.PARTIAL
+    return MonthState.MISSING
+
+
+def assignment_month_states(
+    assignments: QuerySet[Assignment], months: list[Month]
+) -> dict[Assignment, dict[Month, MonthState]]:
+    """R45: the state of every month in `months` in which each assignment was active.
+
+    Two queries whatever the number of assignments and months: the assignments overlapping the
+    period (with member and branch), and the talk counts grouped by assignment and month.
+    Months in which an assignment was not active are absent from its dict.
+    """
+    if not months:
+        return {}
+    start, end = months[0].first, months[-1].last
+    overlapping = assignments.filter(started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
+    rows = list(overlapping.select_related("member__branch", "contact").order_by("pk"))
+    counts = (
+        TalkLog.objects.filter(assignment__in=overlapping.values("pk"), date__range=(start, end))
+        .annotate(month=TruncMonth("date"))
+        .values("assignment_id", "month")
+        .annotate(
+            talks=Count("pk", filter=Q(is_talk=True)),
+            reports=Count("pk", filter=Q(is_work_report=True)),
+        )
+    )
+    by_key = {
+        (row["assignment_id"], Month.of(row["month"])): (row["talks"], row["reports"])
+        for row in counts
+    }
+    result: dict[Assignment, dict[Month, MonthState]] = {}
+    for assignment in rows:
+        exempt = set(assignment.member.branch.exempt_months if assignment.member.branch else [])
+        states = {}
+        for month in months:
+            if assignment.started_on > month.last or (
+                assignment.ended_on is not None and assignment.ended_on < month.first
+            ):
+                continue
+            if month.month in exempt:
+                states[month] = MonthState.EXEMPT
+            else:
+                states[month] = _state(*by_key.get((assignment.pk, month), (0, 0)))
+        result[assignment] = states
+    return result
+
+
+def combine(states: Iterable[MonthState]) -> MonthState | None:
+    """A member's month from their assignments' months: complete only if every one is."""
+    states = list(states)
+    if not states:
+        return None
+    due = [s for s in states if s != MonthState.EXEMPT]
+    if not due:
+        return MonthState.EXEMPT
+    if all(s == MonthState.COMPLETE for s in due):
+        return MonthState.COMPLETE
+    if all(s == MonthState.MISSING for s in due):
+        return MonthState.MISSING
+    return MonthState.PARTIAL
+
+
+def member_month_states(
+    members: QuerySet[Member], months: list[Month]
+) -> dict[int, dict[Month, MonthState]]:
+    """R45 per member and month (the dashboard matrix): member id → month → combined state."""
+    per_assignment = assignment_month_states(
+        Assignment.objects.filter(member__in=members.values("pk")), months
+    )
+    grouped: dict[int, dict[Month, list[MonthState]]] = defaultdict(lambda: defaultdict(list))
+    for assignment, states in per_assignment.items():
+        for month, state in states.items():
+            grouped[assignment.member_id][month].append(state)
+    return {
+        member_id: {month: combine(states) for month, states in by_month.items()}
+        for member_id, by_month in grouped.items()
+    }
+
+
+def event_state(event: MustTalkEvent, today: date | None = None) -> EventState:
+    """R51: the state of one must-talk event (no query)."""
+    if event.closed_on is not None:
+        return EventState.ON_TIME if event.closed_on <= event.due_on else EventState.LATE
+    return EventState.OVERDUE if _today(today) > event.due_on else EventState.OPEN
+
+
+def event_days_left(event: MustTalkEvent, today: date | None = None) -> int:
+    """Days until the deadline (negative: days overdue)."""
+    return (event.due_on - _today(today)).days
+
+
+def event_state_filter(state: EventState, today: date | None = None) -> Q:
+    """The same decision as `event_state`, as a filter for querysets."""
+    today = _today(today)
+    return {
+        EventState.ON_TIME: Q(closed_on__isnull=False, closed_on__lte=F("due_on")),
+        EventState.LATE: Q(closed_on__isnull=False, closed_on__gt=F("due_on")),
+        EventState.OPEN: Q(closed_on__isnull=True, due_on__gte=today),
+        EventState.OVERDUE: Q(closed_on__isnull=True, due_on__lt=today),
+    }[state]
+
+
+def event_counts(
+    events: QuerySet[MustTalkEvent], group_by: str = "member_id", today: date | None = None
+) -> dict[int, Counter]:
+    """R51 counts per member (or per branch with group_by="branch_id"), in one query."""
+    rows = events.values(group_by).annotate(
+        **{
+            state.value: Count("pk", filter=event_state_filter(state, today))
+            for state in EventState
+        }
+    )
+    return {
+        row[group_by]: Counter({state.value: row[state.value] for state in EventState})
+        for row in rows
+    }
+
+
+@dataclass
+class Figures:
+    """A member's figures over a period: R61's report, R62's inspection, R64's score."""
+
+    months_complete: int = 0
+    months_partial: int = 0
+    months_missing: int = 0
+    months_exempt: int = 0
+    months_in_progress: int = 0
+    musttalk_on_time: int = 0
+    musttalk_late: int = 0
+    musttalk_open: int = 0
+    musttalk_overdue: int = 0
+    opinions_raised: int = 0
+    leads_activities: int = 0
+    has_teacher: bool = False
+    months: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def months_due(self) -> int:
+        return self.months_complete + self.months_partial + self.months_missing
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Share of due months complete (partial months count half); None when nothing was due."""
+        if not self.months_due:
+            return None
+        return (self.months_complete + 0.5 * self.months_partial) / self.months_due
+
+    @property
+    def musttalks_due(self) -> int:
+        return self.musttalk_on_time + self.musttalk_late + self.musttalk_overdue
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["months_due"] = self.months_due
+        data["completion_rate"] = self.completion_rate
+        return data
+
+
+def member_figures(
+    members: QuerySet[Member], start: date, end: date, today: date | None = None
+) -> dict[int, Figures]:
+    """R61/R62/R64 figures of every member in `members` over [start, end], in six queries.
+
+    The current month counts only once it is complete (or exempt): until its last day a month
+    still in progress is neither missing nor partial; later months are not counted at all.
+    """
+    today = _today(today)
+    current = Month.of(today)
+    months = [m for m in months_between(start, end) if m <= current]
+    member_list = list(members.order_by("pk"))
+    figures = {m.pk: Figures() for m in member_list}
+    member_ids = members.values("pk")
+
+    for member_id, by_month in member_month_states(members, months).items():
+        fig = figures.get(member_id)
+        if fig is None:
+            continue
+        for month, state in sorted(by_month.items()):
+            fig.months[str(month)] = state.value
+            if month == current and state in (MonthState.PARTIAL, MonthState.MISSING):
+                fig.months_in_progress += 1
+                continue
+            setattr(fig, f"months_{state.value}", getattr(fig, f"months_{state.value}") + 1)
+
+    events = MustTalkEvent.objects.filter(member__in=member_ids, occurred_on__range=(start, end))
+    for member_id, counts in event_counts(events, today=today).items():
+        fig = figures[member_id]
+        fig.musttalk_on_time = counts[EventState.ON_TIME]
+        fig.musttalk_late = counts[EventState.LATE]
+        fig.musttalk_open = counts[EventState.OPEN]
+        fig.musttalk_overdue = counts[EventState.OVERDUE]
+
+    opinions = (
+        Opinion.objects.filter(conveyed_by__in=member_ids, received_on__range=(start, end))
+        .values("conveyed_by_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in opinions:
+        figures[row["conveyed_by_id"]].opinions_raised = row["n"]
+
+    leads = (
+        FiveLeadActivity.objects.filter(member__in=member_ids, date__range=(start, end))
+        .values("member_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in leads:
+        figures[row["member_id"]].leads_activities = row["n"]
+
+    for member_id in teacher_assigned_ids(members, min(end, today)):
+        figures[member_id].has_teacher = True
+    return figures
+
+
+def _has_teacher(on: date | None) -> Exists:
+    return Exists(
+        Assignment.objects.current(_today(on)).filter(
+            member=OuterRef("pk"), contact_category=Category.TEACHER
+        )
+    )
+
+
+def teacher_assigned_ids(members: QuerySet[Member], on: date | None = None) -> set[int]:
+    """R44: ids of the members who have a teacher assignment in force on `on` (one query)."""
+    return set(members.filter(_has_teacher(on)).values_list("pk", flat=True))
+
+
+def members_without_teacher(members: QuerySet[Member], on: date | None = None) -> QuerySet[Member]:
+    """R44 gaps: members with no teacher assignment in force (flagged on the dashboard)."""
+    return members.filter(~_has_teacher(on))
+
+
+def month_state_counts(states: Iterable[MonthState | None]) -> Counter:
+    """How many of each state (for headline figures)."""
+    return Counter(s.value for s in states if s is not None)

@@ -1,0 +1,137 @@
+"""Fixtures named after people and roles. Who may see what (RULES.md "Who may read what"):
+
+- member_a, member_b: members of `branch`; each sees only their own contacts and records.
+  member_a is assigned `teacher_a` (a teacher) and `hardship_a` (staff in hardship).
+- committee: a committee member of `branch`: the branch's figures and opinion queue.
+- secretary: secretary of `branch`: everything of the branch, including confidential text.
+- other_branch_secretary: secretary of `other_branch`: nothing of `branch` (404).
+- leader: a leading cadre whose contact point is `branch`: figures, counts, dates; no text.
+- admin: school administrator: every branch, never confidential text.
+- deactivated: a former member whose account is disabled.
+- anonymous: not logged in.
+"""
+
+import datetime
+import os
+
+import pytest
+from django.test import Client
+
+from contacts.models import Category
+from members.models import LeaderContactPoint, Role
+
+from .factories import (
+    AssignmentFactory,
+    BranchFactory,
+    ContactFactory,
+    MemberFactory,
+    UserFactory,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def branch(db):
+    return BranchFactory(name="数学组党支部")
+
+
+@pytest.fixture
+def other_branch(db):
+    return BranchFactory(name="语文组党支部")
+
+
+def _member(username, name, branch, role=Role.MEMBER, **extra):
+    return MemberFactory(
+        user=UserFactory(username=username), name=name, branch=branch, role=role, **extra
+    )
+
+
+@pytest.fixture
+def secretary(branch):
+    return _member("secretary", "王书记", branch, Role.SECRETARY)
+
+
+@pytest.fixture
+def member_a(branch):
+    return _member("member_a", "李老师", branch)
+
+
+@pytest.fixture
+def member_b(branch):
+    return _member("member_b", "赵老师", branch)
+
+
+@pytest.fixture
+def committee(branch):
+    return _member("committee", "钱委员", branch, Role.COMMITTEE)
+
+
+@pytest.fixture
+def other_branch_secretary(other_branch):
+    return _member("other_secretary", "孙书记", other_branch, Role.SECRETARY)
+
+
+@pytest.fixture
+def leader(branch):
+    leader = _member("leader", "周校长", None, is_leader=True)
+    LeaderContactPoint.objects.create(leader=leader, branch=branch)
+    return leader
+
+
+@pytest.fixture
+def admin(db):
+    return _member("admin", "吴管理员", None, is_school_admin=True)
+
+
+@pytest.fixture
+def deactivated(branch):
+    member = _member("deactivated", "郑老师", branch)
+    member.user.is_active = False
+    member.user.save()
+    return member
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def teacher_a(member_a):
+    return AssignmentFactory(
+        member=member_a,
+        contact=ContactFactory(branch=member_a.branch, name="陈老师", category=Category.TEACHER),
+        started_on=datetime.date(2025, 9, 1),
+    ).contact
+
+
+@pytest.fixture
+def hardship_a(member_a):
+    contact = ContactFactory(
+        branch=member_a.branch,
+        name="刘师傅",
+        category=Category.HARDSHIP,
+        hardship_kind="illness",
+        hardship_description="家人重病住院，经济压力大",
+    )
+    AssignmentFactory(member=member_a, contact=contact, started_on=datetime.date(2025, 9, 1))
+    return contact
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(member_or_None) → a Client logged in as that member (or anonymous)."""
+
+    def make(member):
+        client = Client()
+        if member is not None:
+            client.force_login(member.user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
