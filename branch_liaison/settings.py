@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -238,7 +239,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # Every periodic job is defined here, in local time (Asia/Shanghai).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 5 minutes: send notifications still pending (broker was down, a worker died).
+    "sweep-notifications": {
+        "task": "members.tasks.sweep_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # Security headers (see issue on production settings for the full list).
 SECURE_CONTENT_TYPE_NOSNIFF = True
