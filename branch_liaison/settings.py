@@ -183,7 +183,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Development and tests serve static files from the finders; production from collectstatic.
+STATIC_ROOT = None if (DEBUG or TESTING) else BASE_DIR / "staticfiles"
 # Uploaded evidence lives outside static and is served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 MEDIA_URL = "/private-files-are-not-served-directly/"

@@ -37,7 +37,7 @@ class ContactQuerySet(models.QuerySet):
         """Admins: all; secretaries and leaders: their branch; members: those assigned to them now."""
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(branch_id__in=access.branch_ids_managed(user)) | Q(pk__in=current_contact_ids(user))
@@ -141,7 +141,7 @@ class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssignmentQuerySet":
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(member__user=user) | Q(contact__branch_id__in=access.branch_ids_managed(user))
@@ -207,7 +207,7 @@ class AssistanceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssistanceQuerySet":
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(author__user=user)
@@ -241,7 +241,7 @@ class AssistanceRecord(models.Model):
 def can_read_confidential(user, contact: Contact, author_user_id: int | None = None) -> bool:
     """RULES.md: confidential text is read by its author, the contact's current member and the
     branch secretary. Admins and leaders see counts and dates, never the text."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not access.is_active_user(user):
         return False
     if author_user_id is not None and author_user_id == user.pk:
         return True

@@ -45,7 +45,7 @@ class MemberScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MemberScopedQuerySet":
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(member__user=user) | Q(member__branch_id__in=access.branch_ids_managed(user))
@@ -162,7 +162,7 @@ class ExemplaryQuerySet(models.QuerySet):
         """Published ones are for every member to read; drafts only for those who manage them."""
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(Q(published=True) | Q(branch_id__in=access.branch_ids_managed(user)))
 

@@ -23,9 +23,13 @@ def _cache(user) -> dict:
     return cache
 
 
+def is_active_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 def profile(user) -> Member | None:
     """The user's Member row, or None (anonymous, inactive or no profile)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return None
     cache = _cache(user)
     if "profile" not in cache:
@@ -38,7 +42,7 @@ def profile(user) -> Member | None:
 
 
 def is_admin(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return False
     if user.is_superuser:
         return True

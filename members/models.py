@@ -173,7 +173,7 @@ class MemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MemberQuerySet":
         if access.is_admin(user):
             return self
-        if not user.is_authenticated:
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(user=user) | Q(branch_id__in=access.branch_ids_managed(user))
@@ -277,7 +277,7 @@ class FiveLeadQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FiveLeadQuerySet":
         if access.is_admin(user):
             return self
-        if not user.is_authenticated:
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(member__user=user) | Q(member__branch_id__in=access.branch_ids_managed(user))
@@ -334,7 +334,7 @@ class EmailState(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
-        if not user.is_authenticated:
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(recipient=user)
 

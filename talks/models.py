@@ -56,7 +56,7 @@ class MustTalkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MustTalkQuerySet":
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(branch_id__in=access.branch_ids_managed(user))
@@ -125,7 +125,7 @@ class TalkQuerySet(models.QuerySet):
         """The author; the contact's current member; the branch secretary, leader and admin."""
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         return self.filter(
             Q(member__user=user)
@@ -227,7 +227,7 @@ class OpinionQuerySet(models.QuerySet):
         """The branch queue: its secretary, committee, leader; a member sees what they conveyed."""
         if access.is_admin(user):
             return self
-        if not getattr(user, "is_authenticated", False):
+        if not access.is_active_user(user):
             return self.none()
         member = access.branch_member(user)
         committee_branch = member.branch_id if member and member.is_committee else None

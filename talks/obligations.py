@@ -287,7 +287,7 @@ class Figures:
 def member_figures(
     members: QuerySet[Member], start: date, end: date, today: date | None = None
 ) -> dict[int, Figures]:
-    """R61/R62/R64 figures of every member in `members` over [start, end], in six queries.
+    """R61/R62/R64 figures of every member in `members` over [start, end], in seven queries.
 
     The current month counts only once it is complete (or exempt): until its last day a month
     still in progress is neither missing nor partial; later months are not counted at all.

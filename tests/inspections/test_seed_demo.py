@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from contacts.models import Category, Contact
+from members.models import Branch, Member
+from talks.models import MustTalkEvent, Opinion, TalkLog
+from talks.obligations import members_without_teacher
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+def test_seed_demo_builds_the_demo_college(seeded, rf):
+    assert Branch.objects.count() == 3
+    assert Member.objects.filter(branch__isnull=False).count() == 75
+    assert set(Contact.objects.values_list("category", flat=True)) == set(Category.values)
+    assert TalkLog.objects.count() > 500
+    assert MustTalkEvent.objects.filter(closed_on__isnull=True).exists()
+    assert Opinion.objects.exists()
+    # R44: most members have their teacher; a few gaps on purpose.
+    gaps = members_without_teacher(Member.objects.active()).count()
+    assert 0 < gaps < 10
+    for username in ("demo-admin", "demo-secretary", "demo-member", "demo-leader"):
+        assert authenticate(rf.post("/"), username=username, password="liaison-demo"), username
+
+
+def test_seed_demo_if_empty_does_not_seed_twice(seeded):
+    call_command("seed_demo", "--if-empty", stdout=open("/dev/null", "w"))
+    assert Branch.objects.count() == 3
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+def test_seed_demo_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not Branch.objects.exists()
+
+
+def test_seed_demo_scale_multiplies_members(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--scale", "2", stdout=open("/dev/null", "w"))
+    assert Branch.objects.count() == 6
+    assert Member.objects.filter(branch__isnull=False).count() == 150
