@@ -221,12 +221,13 @@ class DemoBuilder:
                 if i not in (7, 19):
                     contacts.append(self.contact(branch, Category.TEACHER))
                     plan.append(member)
-                if i % 3:
+                if i % 4:
                     contacts.append(
-                        self.contact(branch, Category.ACTIVIST if i % 3 == 1 else Category.HARDSHIP)
+                        self.contact(branch, Category.ACTIVIST if i % 4 == 1 else Category.HARDSHIP)
                     )
                     plan.append(member)
-            for category in (Category.TEACHER, Category.TEACHER, Category.ACTIVIST, Category.TEACHER):
+            for category in (Category.TEACHER, Category.TEACHER, Category.ACTIVIST, Category.TEACHER,
+                             Category.TEACHER, Category.HARDSHIP):
                 contacts.append(self.contact(branch, category))  # unassigned: for pairing (R53)
                 plan.append(None)
         contacts = self.bulk(Contact, contacts)
@@ -307,7 +308,7 @@ class DemoBuilder:
                 if roll < 0.55 + 0.4 * diligence:
                     # Complete: one record for both, or a talk and a report; some members more.
                     kinds = [(True, True)] if roll < 0.2 else [(True, False), (False, True)]
-                    if self.rng.random() < 0.5:
+                    if self.rng.random() < 0.9:
                         kinds.append((True, False))
                 elif roll < 0.8 + 0.15 * diligence:
                     kinds = [self.rng.choice([(True, False), (False, True)])]
@@ -529,7 +530,7 @@ class DemoBuilder:
         User = get_user_model()
         password = make_password(DEMO_PASSWORD)
         first = [m for m in members if m.branch_id == branches[0].pk]
-        for member, username in ((first[0], "demo-secretary"), (first[5], "demo-member")):
+        for member, username in ((first[0], "demo-secretary"), (first[6], "demo-member")):
             User.objects.filter(pk=member.user_id).update(username=username)
         admin_user = User.objects.create(
             username="demo-admin", password=password, email="demo-admin@school.test", is_staff=True,
