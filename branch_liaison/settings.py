@@ -219,8 +219,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no REDIS_URL the jobs run eagerly in-process (embedded mode).
 REDIS_URL = env_url("REDIS_URL", "", {"redis", "rediss"})
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
-if REQUIRE_SERVICES and not REDIS_URL:
-    raise ImproperlyConfigured("REQUIRE_SERVICES=1 needs REDIS_URL")
+if REQUIRE_SERVICES and not (REDIS_URL and DATABASE_URL.startswith("postg")):
+    raise ImproperlyConfigured("REQUIRE_SERVICES=1 needs REDIS_URL and a PostgreSQL DATABASE_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

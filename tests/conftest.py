@@ -31,6 +31,19 @@ from .factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(config, items):
+    """`services` tests need PostgreSQL, Redis and a worker. Without them they skip; with
+    REQUIRE_SERVICES=1 settings refuse to start unless both are configured, so nothing skips."""
+    from django.conf import settings
+
+    if settings.REDIS_URL and settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs REDIS_URL and a PostgreSQL DATABASE_URL")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def branch(db):
     return BranchFactory(name="数学组党支部")
