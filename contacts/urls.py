@@ -4,4 +4,6 @@ from . import views
 
 app_name = "contacts"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<int:pk>/assistance/new/", views.assistance_create, name="assistance_create"),
+]

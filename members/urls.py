@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import lead_views, views
 
 app_name = "members"
 
 urlpatterns = [
     path("me/", views.whoami, name="whoami"),
+    path("leads/", lead_views.leads, name="leads"),
+    path("leads/new/", lead_views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/evidence/", lead_views.lead_evidence, name="lead_evidence"),
 ]

@@ -1,13 +1,236 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+"""The member's pages: my page, logging talks (R45), must-talk events (R51)."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from contacts.models import Assignment, Contact, current_contact_ids
 from members import access
-from members.views import scope_lines
+from members.audit import audit
+from members.models import AuditAction, Notification
+
+from . import obligations, services
+from .forms import Kind, MustTalkEventForm, TalkLogForm
+from .models import MustTalkEvent, TalkLog
+
+
+def member_or_404(user):
+    member = access.branch_member(user)
+    if member is None:
+        raise Http404
+    return member
+
+
+def my_page_context(user) -> dict:
+    """My contacts with this month's R45 state, my open R51 events, my unread notifications.
+
+    A fixed number of queries. Exposed so the semester pages can add the R61 report status
+    (inspections sits above talks) by rendering a template that extends talks/my_page.html.
+    """
+    member = member_or_404(user)
+    today = timezone.localdate()
+    month = obligations.Month.of(today)
+    states = obligations.assignment_month_states(
+        Assignment.objects.current(today).filter(member=member), [month]
+    )
+    contacts = sorted(
+        ({"assignment": a, "contact": a.contact, "state": s.get(month)} for a, s in states.items()),
+        key=lambda row: (row["contact"].name, row["contact"].pk),
+    )
+    events = [
+        {
+            "event": event,
+            "state": obligations.event_state(event, today),
+            "days_left": obligations.event_days_left(event, today),
+        }
+        for event in MustTalkEvent.objects.visible_to(user)
+        .open()
+        .filter(member=member)
+        .select_related("contact")
+    ]
+    for row in events:
+        row["days_overdue"] = -row["days_left"]
+    notifications = list(Notification.objects.visible_to(user).unread()[:10])
+    return {
+        "member": member,
+        "month": month,
+        "contacts": contacts,
+        "events": events,
+        "notifications": notifications,
+    }
 
 
 @login_required
 def my_page(request):
-    if access.branch_member(request.user) is None:
+    return render(request, "talks/my_page.html", my_page_context(request.user))
+
+
+def _talk_for_author(user, pk: int) -> TalkLog:
+    """Only the author opens an entry here; anyone else (other members too) gets 404."""
+    talk = access.get_visible_or_404(
+        TalkLog.objects.select_related(
+            "contact", "member__branch", "assignment", "must_talk_event"
+        ),
+        user,
+        pk=pk,
+        member__user=user,
+    )
+    return talk
+
+
+def _service_kwargs(form: TalkLogForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "date": data["date"],
+        "place": data["place"],
+        "content": data["content"],
+        "about_thought": data["about_thought"],
+        "about_life": data["about_life"],
+        "about_work": data["about_work"],
+        "observation": data["observation"],
+        "must_talk_event": data["must_talk_event"],
+        **form.flags,
+    }
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_create(request):
+    member = member_or_404(request.user)
+    if request.method == "POST":
+        form = TalkLogForm(request.POST, member=member)
+        if form.is_valid():
+            try:
+                talk = services.talk_log_record(
+                    member=member,
+                    assignment=form.assignment,
+                    opinions=form.cleaned_data["opinions"],
+                    submission_token=form.cleaned_data["submission_token"],
+                    by=request.user,
+                    **_service_kwargs(form),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The talk is recorded in your handbook."))
+                return redirect("talks:talk_detail", pk=talk.pk)
+    else:
+        form = TalkLogForm(member=member, initial={"contact": request.GET.get("contact")})
+    return render(request, "talks/talk_form.html", {"form": form, "talk": None})
+
+
+@login_required
+def talk_detail(request, pk: int):
+    talk = _talk_for_author(request.user, pk)
+    if talk.is_confidential():
+        audit(
+            AuditAction.VIEW_CONFIDENTIAL,
+            actor=request.user,
+            obj=talk,
+            branch_id=talk.member.branch_id,
+            contact_id=talk.contact_id,
+        )
+    return render(
+        request,
+        "talks/talk_detail.html",
+        {
+            "talk": talk,
+            "editable": talk.is_editable_on(timezone.localdate()),
+            "opinions": list(talk.opinions.all()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_edit(request, pk: int):
+    talk = _talk_for_author(request.user, pk)
+    if not talk.is_editable_on(timezone.localdate()):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect("talks:talk_detail", pk=talk.pk)
+    initial = {
+        "contact": talk.contact_id,
+        "date": talk.date,
+        "place": talk.place,
+        "kind": Kind.of(talk),
+        "content": talk.content,
+        "about_thought": talk.about_thought,
+        "about_life": talk.about_life,
+        "about_work": talk.about_work,
+        "observation": talk.observation,
+        "must_talk_event": talk.must_talk_event_id,
+    }
+    if request.method == "POST":
+        form = TalkLogForm(request.POST, member=talk.member, talk=talk, initial=initial)
+        if form.is_valid():
+            try:
+                services.talk_log_update(talk=talk, by=request.user, **_service_kwargs(form))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The record is updated."))
+                return redirect("talks:talk_detail", pk=talk.pk)
+    else:
+        form = TalkLogForm(member=talk.member, talk=talk, initial=initial)
+    return render(request, "talks/talk_form.html", {"form": form, "talk": talk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_delete(request, pk: int):
+    talk = _talk_for_author(request.user, pk)
+    if not talk.is_editable_on(timezone.localdate()):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect("talks:talk_detail", pk=talk.pk)
+    if request.method == "POST":
+        services.talk_log_delete(talk=talk, by=request.user)
+        messages.success(request, _("The record is deleted."))
+        return redirect("talks:my_page")
+    return render(request, "talks/talk_confirm_delete.html", {"talk": talk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request, contact_pk: int):
+    """R51: a member records an event for one of their own current contacts."""
+    member_or_404(request.user)
+    contact = (
+        Contact.objects.filter(pk=contact_pk, pk__in=current_contact_ids(request.user))
+        .select_related("branch")
+        .first()
+    )
+    if contact is None:
         raise Http404
-    return render(request, "members/whoami.html", {"scope": scope_lines(request.user)})
+    form = MustTalkEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.must_talk_event_record(contact=contact, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The must-talk event is recorded."))
+            return redirect("talks:contact_detail", pk=contact.pk)
+    return render(
+        request,
+        "talks/event_form.html",
+        {"form": form, "contact": contact, "deadline_days": contact.branch.musttalk_deadline_days},
+    )

@@ -1,0 +1,106 @@
+"""R46 five leads: a member records, lists and edits their activities; evidence files are served
+only through `lead_evidence`, after the same permission check as the activity itself."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import access, services
+from .forms import FiveLeadForm
+from .models import FiveLeadActivity
+
+
+def _member_or_404(user):
+    member = access.branch_member(user)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _own_activity(user, pk: int) -> FiveLeadActivity:
+    return access.get_visible_or_404(
+        FiveLeadActivity.objects.select_related("member"), user, pk=pk, member__user=user
+    )
+
+
+def _fields(form: FiveLeadForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "date": data["date"],
+        "title": data["title"],
+        "description": data["description"],
+        "outcome": data["outcome"],
+        "evidence": form.evidence_change(),
+    }
+
+
+@login_required
+def leads(request):
+    member = _member_or_404(request.user)
+    activities = FiveLeadActivity.objects.visible_to(request.user).filter(member=member)
+    return render(request, "members/leads.html", {"activities": activities, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_create(request):
+    member = _member_or_404(request.user)
+    form = FiveLeadForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        services.five_lead_record(member=member, by=request.user, **_fields(form))
+        messages.success(request, _("The activity is recorded."))
+        return redirect("members:leads")
+    return render(request, "members/leads_form.html", {"form": form, "activity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_edit(request, pk: int):
+    activity = _own_activity(request.user, pk)
+    initial = {
+        "kind": activity.kind,
+        "date": activity.date,
+        "title": activity.title,
+        "description": activity.description,
+        "outcome": activity.outcome,
+    }
+    form = FiveLeadForm(
+        request.POST or None,
+        request.FILES or None,
+        member=activity.member,
+        current_file=activity.evidence_name if activity.evidence else "",
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.five_lead_update(activity=activity, by=request.user, **_fields(form))
+        messages.success(request, _("The activity is updated."))
+        return redirect("members:leads")
+    return render(request, "members/leads_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def lead_evidence(request, pk: int):
+    """The file as a download with its checked type; never inline, never a direct media URL."""
+    activity = access.get_visible_or_404(FiveLeadActivity.objects, request.user, pk=pk)
+    if not activity.evidence:
+        raise Http404
+    try:
+        handle = activity.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=activity.evidence_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(activity.evidence_name or 'evidence')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,301 @@
+"""The member's forms: logging a talk (R45, R31, R33, R51, R43) and recording a must-talk event."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Assignment, Category, Contact
+from members.models import Member
+
+from .models import SUBKINDS_BY_CATEGORY, MustTalkCategory, MustTalkEvent, MustTalkSubKind, TalkLog
+
+OPINION_MAX_CHARS = 2000
+OPINIONS_MAX_LINES = 20
+
+
+class Kind:
+    TALK = "talk"
+    REPORT = "report"
+    BOTH = "both"
+
+    CHOICES = [
+        (TALK, _("A talk")),
+        (REPORT, _("A work report heard")),
+        (BOTH, _("Both: a talk and a work report")),
+    ]
+
+    @classmethod
+    def of(cls, talk: TalkLog) -> str:
+        if talk.is_talk and talk.is_work_report:
+            return cls.BOTH
+        return cls.TALK if talk.is_talk else cls.REPORT
+
+
+class ContactSelect(forms.Select):
+    """Options carry the contact's category so talks.js can show only the fields that apply."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-category"] = instance.category
+        return option
+
+
+class EventSelect(forms.Select):
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-contact"] = str(instance.contact_id)
+        return option
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MustTalkEvent) -> str:
+        return _("%(contact)s: %(kind)s on %(date)s (talk due by %(due)s)") % {
+            "contact": obj.contact.name,
+            "kind": obj.get_sub_kind_display(),
+            "date": obj.occurred_on.isoformat(),
+            "due": obj.due_on.isoformat(),
+        }
+
+
+def loggable_assignments(member: Member, today: date):
+    """Assignments a talk may still be logged against: in force, or ended in the editable window
+    (a talk of last month may be logged until the month after next begins)."""
+    window_start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Assignment.objects.filter(member=member, started_on__lte=today).exclude(
+        ended_on__lt=window_start
+    )
+
+
+class TalkLogForm(forms.Form):
+    """One handbook entry. `talk` given: editing it (contact fixed, opinions already sent)."""
+
+    contact = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.none(),
+        widget=ContactSelect,
+        error_messages={"invalid_choice": _("Choose one of your own contacts.")},
+    )
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    kind = forms.ChoiceField(
+        label=_("What it was"), choices=Kind.CHOICES, widget=forms.RadioSelect, initial=Kind.BOTH
+    )
+    content = forms.CharField(
+        label=_("Content"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write what was talked about.")},
+    )
+    about_thought = forms.BooleanField(label=_("Thought"), required=False)
+    about_life = forms.BooleanField(label=_("Life"), required=False)
+    about_work = forms.BooleanField(label=_("Work"), required=False)
+    observation = forms.CharField(
+        label=_("Observation of their understanding and practice of party policy (考察意见)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Activists and applicants only."),
+    )
+    must_talk_event = EventChoiceField(
+        label=_("Must-talk event this talk answers"),
+        queryset=MustTalkEvent.objects.none(),
+        required=False,
+        widget=EventSelect,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": _("Choose an open must-talk event of this contact.")},
+    )
+    opinions = forms.CharField(
+        label=_("Opinions or requests raised"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; each goes to the branch's opinion queue."),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, member: Member, talk: TalkLog | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.talk = talk
+        self.today = timezone.localdate()
+        self.assignment: Assignment | None = talk.assignment if talk else None
+        assignments = loggable_assignments(member, self.today)
+        self.fields["contact"].queryset = Contact.objects.filter(
+            pk__in=assignments.values("contact_id")
+        ).order_by("name", "pk")
+        events = MustTalkEvent.objects.open().filter(
+            contact__in=assignments.values("contact_id"), member=member
+        )
+        if talk is not None:
+            # Editing: the contact is fixed, and the event the talk already closed stays choosable.
+            self.fields["contact"].queryset = Contact.objects.filter(pk=talk.contact_id)
+            self.fields["contact"].disabled = True
+            self.fields["contact"].initial = talk.contact_id
+            events = MustTalkEvent.objects.filter(
+                Q(pk__in=events.values("pk")) | Q(pk=talk.must_talk_event_id)
+            )
+            del self.fields["opinions"]
+            self.fields["submission_token"].required = False
+        else:
+            self.fields["submission_token"].initial = uuid.uuid4()
+        self.fields["must_talk_event"].queryset = events.select_related("contact").order_by(
+            "due_on", "pk"
+        )
+        self.helper = FormHelper()
+        self.helper.attrs = {"data-once": "", "id": "talk-form"}
+        self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if day > self.today:
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if not TalkLog(date=day).is_editable_on(self.today):
+            raise forms.ValidationError(
+                _("Records of %(month)s are closed: they can no longer be added or changed.")
+                % {"month": f"{day:%Y-%m}"}
+            )
+        return day
+
+    def clean_opinions(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["opinions"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > OPINIONS_MAX_LINES:
+            raise forms.ValidationError(
+                _("At most %(n)s opinions at once.") % {"n": OPINIONS_MAX_LINES}
+            )
+        for line in lines:
+            if len(line) > OPINION_MAX_CHARS:
+                raise forms.ValidationError(
+                    _("Each opinion may have at most %(n)s characters.") % {"n": OPINION_MAX_CHARS}
+                )
+        return lines
+
+    def clean(self) -> dict:
+        data = super().clean()
+        contact, day = data.get("contact"), data.get("date")
+        if contact is None or day is None:
+            return data
+        self._clean_assignment(contact, day)
+        if contact.category == Category.TEACHER and not (
+            data.get("about_thought") or data.get("about_life") or data.get("about_work")
+        ):
+            self.add_error(
+                "about_thought",
+                _("For a teacher, tick at least one of thought, life or work (R33)."),
+            )
+        if contact.category == Category.ACTIVIST and not data.get("observation", "").strip():
+            self.add_error(
+                "observation",
+                _("For an activist or applicant, write your observation (R31)."),
+            )
+        event = data.get("must_talk_event")
+        if event is not None:
+            if event.contact_id != contact.pk:
+                self.add_error("must_talk_event", _("This event is about another contact."))
+            elif event.occurred_on > day:
+                self.add_error(
+                    "must_talk_event",
+                    _("The event happened on %(date)s, after this talk.")
+                    % {"date": event.occurred_on.isoformat()},
+                )
+        return data
+
+    def _clean_assignment(self, contact: Contact, day: date) -> None:
+        if self.talk is not None:
+            assignment = self.talk.assignment
+        else:
+            candidates = sorted(
+                (
+                    a
+                    for a in loggable_assignments(self.member, self.today)
+                    if a.contact_id == contact.pk
+                ),
+                key=lambda a: a.started_on,
+            )
+            assignment = next(
+                (
+                    a
+                    for a in candidates
+                    if a.started_on <= day and (a.ended_on is None or day <= a.ended_on)
+                ),
+                None,
+            )
+            if assignment is None and candidates:
+                assignment = candidates[0] if day < candidates[0].started_on else candidates[-1]
+        if assignment is None:
+            self.add_error("contact", _("Choose one of your own contacts."))
+            return
+        if day < assignment.started_on:
+            self.add_error(
+                "date",
+                _("%(contact)s was assigned to you from %(start)s; the date is before that.")
+                % {"contact": contact.name, "start": assignment.started_on.isoformat()},
+            )
+        elif assignment.ended_on is not None and day > assignment.ended_on:
+            self.add_error(
+                "date",
+                _("Your assignment with %(contact)s ended on %(end)s; the date is after that.")
+                % {"contact": contact.name, "end": assignment.ended_on.isoformat()},
+            )
+        else:
+            self.assignment = assignment
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        kind = self.cleaned_data["kind"]
+        return {"is_talk": kind != Kind.REPORT, "is_work_report": kind != Kind.TALK}
+
+
+class MustTalkEventForm(forms.Form):
+    """R51: a member records an event for their own contact (the deadline comes from the branch)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=MustTalkCategory.choices)
+    sub_kind = forms.ChoiceField(label=_("Kind"), choices=MustTalkSubKind.choices)
+    occurred_on = forms.DateField(
+        label=_("Date of the event"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For category 4 the note is confidential."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {
+            "data-once": "",
+            "id": "event-form",
+            "data-subkinds": json.dumps({str(k): v for k, v in SUBKINDS_BY_CATEGORY.items()}),
+        }
+        self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
+
+    def clean_occurred_on(self) -> date:
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        category, sub_kind = data.get("category"), data.get("sub_kind")
+        if category and sub_kind and sub_kind not in SUBKINDS_BY_CATEGORY[category]:
+            self.add_error("sub_kind", _("This kind does not belong to the chosen category."))
+        return data

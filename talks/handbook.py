@@ -1,0 +1,175 @@
+"""R410: a member's handbook (党员工作手册): all their liaison records of a period, grouped by
+contact and month with the month states, as a page and as a PDF.
+
+Semesters are rows of inspections (above talks), so the period comes as ?start=&end= dates; the
+semester pages link here with a semester's dates. Without them: the school half-year of today.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts.models import Assignment, can_read_confidential
+from members import access
+from members.audit import audit
+from members.models import AuditAction, Member
+from members.pdf import pdf_response, render_pdf
+
+from . import obligations
+from .models import TalkLog
+
+MAX_PERIOD_DAYS = 400
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The school half-year containing today: September–January or February–August."""
+    if today.month >= 9:
+        return date(today.year, 9, 1), date(today.year + 1, 1, 31)
+    if today.month == 1:
+        return date(today.year - 1, 9, 1), date(today.year, 1, 31)
+    return date(today.year, 2, 1), date(today.year, 8, 31)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.field_class = ""
+        self.helper.add_input(
+            Submit("show", gettext_lazy("Show"), css_class="btn-outline-secondary")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end is before the start."))
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.add_error("end", _("Choose a period of at most one school year."))
+        return data
+
+
+def _period(request) -> tuple[PeriodForm, date, date]:
+    start, end = default_period(timezone.localdate())
+    if "start" in request.GET or "end" in request.GET:
+        form = PeriodForm(request.GET)
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        form = PeriodForm(initial={"start": start, "end": end})
+    return form, start, end
+
+
+def handbook_member(user, member_pk: int | None) -> Member:
+    """Your own handbook, or (secretary, leader, admin) one of the members you oversee."""
+    if member_pk is None:
+        member = access.branch_member(user)
+        if member is None:
+            raise Http404
+        return member
+    return access.get_visible_or_404(Member.objects.select_related("branch"), user, pk=member_pk)
+
+
+def handbook_context(user, member: Member, start: date, end: date) -> dict:
+    """Sections per assignment (contact), months in order with their R45 state and entries.
+
+    Three queries whatever the number of contacts and records.
+    """
+    today = timezone.localdate()
+    months = [m for m in obligations.months_between(start, end) if m <= obligations.Month.of(today)]
+    states = obligations.assignment_month_states(Assignment.objects.filter(member=member), months)
+    by_month: dict[tuple[int, obligations.Month], list] = defaultdict(list)
+    confidential_shown = False
+    for talk in (
+        TalkLog.objects.visible_to(user)
+        .filter(member=member, date__range=(start, end))
+        .select_related("contact", "must_talk_event")
+        .order_by("date", "pk")
+    ):
+        talk.text_visible = not talk.is_confidential() or can_read_confidential(
+            user, talk.contact, member.user_id
+        )
+        confidential_shown |= talk.text_visible and talk.is_confidential()
+        by_month[(talk.assignment_id, obligations.Month.of(talk.date))].append(talk)
+    sections = []
+    for assignment, month_states in sorted(
+        states.items(), key=lambda item: (item[0].contact.name, item[0].started_on)
+    ):
+        sections.append(
+            {
+                "assignment": assignment,
+                "contact": assignment.contact,
+                "months": [
+                    {
+                        "month": month,
+                        "state": state,
+                        "talks": by_month.get((assignment.pk, month), []),
+                    }
+                    for month, state in sorted(month_states.items())
+                ],
+            }
+        )
+    return {
+        "member": member,
+        "start": start,
+        "end": end,
+        "sections": sections,
+        "confidential_shown": confidential_shown,
+        "own": member.user_id == user.pk,
+    }
+
+
+@login_required
+def handbook(request, member_pk: int | None = None):
+    member = handbook_member(request.user, member_pk)
+    form, start, end = _period(request)
+    context = handbook_context(request.user, member, start, end)
+    if context["confidential_shown"]:
+        audit(
+            AuditAction.VIEW_CONFIDENTIAL,
+            actor=request.user,
+            obj=member,
+            branch_id=member.branch_id,
+            object_repr=f"handbook {start}..{end}",
+        )
+    return render(request, "talks/handbook.html", {**context, "form": form})
+
+
+@login_required
+def handbook_pdf(request, member_pk: int | None = None):
+    member = handbook_member(request.user, member_pk)
+    _form, start, end = _period(request)
+    context = handbook_context(request.user, member, start, end)
+    pdf = render_pdf("pdf/handbook.html", context)
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=member,
+        branch_id=member.branch_id,
+        object_repr=f"handbook PDF {start}..{end}",
+        details={"confidential": context["confidential_shown"]},
+    )
+    return pdf_response(
+        pdf,
+        _("Handbook %(name)s %(start)s-%(end)s.pdf")
+        % {"name": member.name, "start": start.isoformat(), "end": end.isoformat()},
+    )

@@ -1,0 +1,252 @@
+"""Writes of the member's side: handbook entries (R45), must-talk events (R51), opinions (R43)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Assignment, Contact
+from members.audit import audit
+from members.models import AuditAction, Member
+
+from .models import (
+    MustTalkEvent,
+    Opinion,
+    OpinionSource,
+    OpinionStatus,
+    OpinionStatusChange,
+    TalkLog,
+)
+
+
+def _close_event(event: MustTalkEvent, on: date) -> None:
+    # A conditional update claims the event: of two talks naming it at once, one wins.
+    if not MustTalkEvent.objects.filter(pk=event.pk, closed_on__isnull=True).update(closed_on=on):
+        raise ValidationError({"must_talk_event": _("This event has already been closed.")})
+
+
+def _reopen_event(event_id: int | None) -> None:
+    if event_id is not None:
+        MustTalkEvent.objects.filter(pk=event_id).update(closed_on=None)
+
+
+def opinions_from_talk(*, talk: TalkLog, lines: list[str], by) -> list[Opinion]:
+    """R43: each opinion raised in a talk goes to the branch queue at once."""
+    branch = talk.member.branch
+    today = timezone.localdate()
+    created = []
+    for line in lines:
+        opinion = Opinion(
+            branch=branch,
+            source=OpinionSource.TALK,
+            talk=talk,
+            contact=talk.contact,
+            conveyed_by=talk.member,
+            content=line,
+            status=OpinionStatus.RECEIVED,
+            received_on=today,
+            due_on=today + timedelta(days=branch.opinion_deadline_days),
+        )
+        opinion.full_clean()
+        opinion.save()
+        OpinionStatusChange.objects.create(
+            opinion=opinion, from_status="", to_status=OpinionStatus.RECEIVED, by=by
+        )
+        audit(
+            AuditAction.CREATE,
+            actor=by,
+            obj=opinion,
+            branch_id=branch.pk,
+            contact_id=talk.contact_id,
+        )
+        created.append(opinion)
+    return created
+
+
+def talk_log_record(
+    *,
+    member: Member,
+    assignment: Assignment,
+    date: date,
+    place: str,
+    is_talk: bool,
+    is_work_report: bool,
+    content: str,
+    about_thought: bool = False,
+    about_life: bool = False,
+    about_work: bool = False,
+    observation: str = "",
+    must_talk_event: MustTalkEvent | None = None,
+    opinions: list[str] | None = None,
+    submission_token: uuid.UUID,
+    by,
+) -> TalkLog:
+    """Write one handbook entry. The same submission token twice (a double submit, also two
+    requests in parallel) gives back the first entry instead of a second one."""
+    existing = TalkLog.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return _same_author(existing, member)
+    if assignment.member_id != member.pk:
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            talk = TalkLog(
+                member=member,
+                contact=assignment.contact,
+                assignment=assignment,
+                date=date,
+                place=place,
+                is_talk=is_talk,
+                is_work_report=is_work_report,
+                content=content,
+                about_thought=about_thought,
+                about_life=about_life,
+                about_work=about_work,
+                observation=observation,
+                must_talk_event=must_talk_event,
+                submission_token=submission_token,
+            )
+            talk.full_clean(validate_unique=False)
+            talk.save()
+            if must_talk_event is not None:
+                _close_event(must_talk_event, date)
+            opinions_from_talk(talk=talk, lines=opinions or [], by=by)
+            audit(
+                AuditAction.CREATE,
+                actor=by,
+                obj=talk,
+                branch_id=member.branch_id,
+                contact_id=talk.contact_id,
+            )
+    except IntegrityError:
+        existing = TalkLog.objects.filter(submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return _same_author(existing, member)
+    return talk
+
+
+def _same_author(talk: TalkLog, member: Member) -> TalkLog:
+    if talk.member_id != member.pk:
+        raise PermissionDenied
+    return talk
+
+
+def _check_editable(talk: TalkLog, by) -> None:
+    if talk.member.user_id != by.pk:
+        raise PermissionDenied
+    if not talk.is_editable_on(timezone.localdate()):
+        raise ValidationError(_("This record can no longer be changed: the handbook is a record."))
+
+
+@transaction.atomic
+def talk_log_update(
+    *,
+    talk: TalkLog,
+    date: date,
+    place: str,
+    is_talk: bool,
+    is_work_report: bool,
+    content: str,
+    about_thought: bool = False,
+    about_life: bool = False,
+    about_work: bool = False,
+    observation: str = "",
+    must_talk_event: MustTalkEvent | None = None,
+    by,
+) -> TalkLog:
+    """The author changes an entry while it is editable; a changed event is reopened/closed."""
+    _check_editable(talk, by)
+    old_event_id = talk.must_talk_event_id
+    new_event_id = must_talk_event.pk if must_talk_event else None
+    changed = []
+    for name, value in {
+        "date": date,
+        "place": place,
+        "is_talk": is_talk,
+        "is_work_report": is_work_report,
+        "content": content,
+        "about_thought": about_thought,
+        "about_life": about_life,
+        "about_work": about_work,
+        "observation": observation,
+    }.items():
+        if getattr(talk, name) != value:
+            changed.append(name)
+            setattr(talk, name, value)
+    if old_event_id != new_event_id:
+        changed.append("must_talk_event")
+        _reopen_event(old_event_id)
+        if must_talk_event is not None:
+            _close_event(must_talk_event, date)
+        talk.must_talk_event = must_talk_event
+    elif new_event_id is not None and "date" in changed:
+        MustTalkEvent.objects.filter(pk=new_event_id).update(closed_on=date)
+    if not talk.is_editable_on(timezone.localdate()):
+        raise ValidationError({"date": _("A record may not be moved to a month already closed.")})
+    talk.full_clean(validate_unique=False)
+    talk.save()
+    audit(
+        AuditAction.UPDATE,
+        actor=by,
+        obj=talk,
+        branch_id=talk.member.branch_id,
+        contact_id=talk.contact_id,
+        details={"fields": changed},
+    )
+    return talk
+
+
+@transaction.atomic
+def talk_log_delete(*, talk: TalkLog, by) -> None:
+    """The author deletes an entry while it is editable; the event it closed is open again.
+    Opinions it raised stay in the queue (they were already conveyed)."""
+    _check_editable(talk, by)
+    _reopen_event(talk.must_talk_event_id)
+    audit(
+        AuditAction.DELETE,
+        actor=by,
+        obj=talk,
+        branch_id=talk.member.branch_id,
+        contact_id=talk.contact_id,
+    )
+    talk.delete()
+
+
+@transaction.atomic
+def must_talk_event_record(
+    *,
+    contact: Contact,
+    category: str,
+    sub_kind: str,
+    occurred_on: date,
+    note: str,
+    by,
+) -> MustTalkEvent:
+    """R51: the contact's current member must talk with them within the branch's deadline."""
+    assignment = (
+        Assignment.objects.current().filter(contact=contact).select_related("member").first()
+    )
+    if assignment is None:
+        raise ValidationError(_("This contact has no member assigned today."))
+    branch = contact.branch
+    event = MustTalkEvent(
+        branch=branch,
+        contact=contact,
+        member=assignment.member,
+        category=category,
+        sub_kind=sub_kind,
+        occurred_on=occurred_on,
+        due_on=occurred_on + timedelta(days=branch.musttalk_deadline_days),
+        note=note,
+        recorded_by=by,
+    )
+    event.full_clean()
+    event.save()
+    audit(AuditAction.CREATE, actor=by, obj=event, branch_id=branch.pk, contact_id=contact.pk)
+    return event
