@@ -252,8 +252,15 @@ def test_r45_author_edits_while_editable_and_it_is_audited(client_for, member_a,
     talk = TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 9, 3))
     response = client_for(member_a).post(
         reverse("talks:talk_edit", args=[talk.pk]),
-        {"date": "2026-09-04", "place": "", "kind": "talk", "content": "改过的内容",
-         "about_life": "on", "observation": "", "must_talk_event": ""},
+        {
+            "date": "2026-09-04",
+            "place": "",
+            "kind": "talk",
+            "content": "改过的内容",
+            "about_life": "on",
+            "observation": "",
+            "must_talk_event": "",
+        },
     )
     assert response.status_code == 302
     talk.refresh_from_db()
@@ -278,7 +285,8 @@ def test_r51_delete_reopens_the_event_and_is_audited(client_for, member_a, teach
         contact=teacher_a, member=member_a, occurred_on=D(2026, 10, 1), closed_on=D(2026, 10, 5)
     )
     talk = TalkLogFactory(
-        assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 10, 5),
+        assignment=Assignment.objects.get(contact=teacher_a),
+        date=D(2026, 10, 5),
         must_talk_event=event,
     )
     response = client_for(member_a).post(reverse("talks:talk_delete", args=[talk.pk]))
@@ -292,7 +300,9 @@ def test_other_member_gets_404_on_my_talk(client_for, member_a, member_b, teache
     talk = TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a))
     for name in ("talks:talk_detail", "talks:talk_edit", "talks:talk_delete"):
         assert client_for(member_b).get(reverse(name, args=[talk.pk])).status_code == 404
-    assert client_for(member_b).post(reverse("talks:talk_delete", args=[talk.pk])).status_code == 404
+    assert (
+        client_for(member_b).post(reverse("talks:talk_delete", args=[talk.pk])).status_code == 404
+    )
     assert TalkLog.objects.count() == 1
 
 

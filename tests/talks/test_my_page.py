@@ -26,7 +26,8 @@ def test_r45_my_page_shows_each_contact_with_this_months_state(
 ):
     TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 10, 2))
     TalkLogFactory(
-        assignment=Assignment.objects.get(contact=hardship_a), date=D(2026, 10, 2),
+        assignment=Assignment.objects.get(contact=hardship_a),
+        date=D(2026, 10, 2),
         is_work_report=False,
     )
     response = client_for(member_a).get(reverse("talks:my_page"))
@@ -62,7 +63,11 @@ def test_my_page_shows_unread_notifications_only(client_for, member_a, teacher_a
         recipient=member_a.user, kind="monthly", period="2026-10", subject="本月谈话提醒", body="x"
     )
     Notification.objects.create(
-        recipient=member_a.user, kind="musttalk", period="e1", subject="已读的提醒", body="x",
+        recipient=member_a.user,
+        kind="musttalk",
+        period="e1",
+        subject="已读的提醒",
+        body="x",
         read_at=datetime.datetime(2026, 10, 19, tzinfo=SHANGHAI),
     )
     page = client_for(member_a).get(reverse("talks:my_page")).content.decode()
