@@ -54,7 +54,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_url(name: str, default: str, schemes: set[str]) -> str:
     value = env_str(name, default)
     if value and urlparse(value).scheme not in schemes:
-        raise ImproperlyConfigured(f"{name} must start with one of {sorted(schemes)}, not {value!r}")
+        raise ImproperlyConfigured(
+            f"{name} must start with one of {sorted(schemes)}, not {value!r}"
+        )
     return value
 
 
@@ -244,6 +246,37 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: send notifications still pending (broker was down, a worker died).
     "sweep-notifications": {
         "task": "members.tasks.sweep_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every day at 08:00: members of branches whose reminder day is today, month incomplete (R45).
+    "monthly-reminders": {
+        "task": "inspections.tasks.monthly_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # On the 1st of every month at 07:30: each secretary gets last month's gaps.
+    "gaps-summary": {
+        "task": "inspections.tasks.gaps_summary",
+        "schedule": crontab(hour=7, minute=30, day_of_month=1),
+    },
+    # Every day at 08:10: must-talks due within the branch's days, or overdue (R51).
+    "musttalk-reminders": {
+        "task": "inspections.tasks.musttalk_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    # Every day at 08:20: unsubmitted semester reports 7 days and 1 day before the deadline (R61).
+    "report-reminders": {
+        "task": "inspections.tasks.report_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    # On the 1st of every month at 06:00: in each branch's inspection months (default January and
+    # July) the half-year just ended is inspected and its PDF mailed to the secretary (R62).
+    "scheduled-inspections": {
+        "task": "inspections.tasks.scheduled_inspections",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1),
+    },
+    # Every 5 minutes: run assessment exports still waiting (the broker was down).
+    "sweep-exports": {
+        "task": "inspections.tasks.sweep_exports",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -34,7 +34,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user) -> "ContactQuerySet":
-        """Admins: all; secretaries and leaders: their branch; members: those assigned to them now."""
+        """Admins: all; secretaries and leaders: their branch; members: their contacts today."""
         if access.is_admin(user):
             return self
         if not access.is_active_user(user):
@@ -133,7 +133,9 @@ class AssignmentQuerySet(models.QuerySet):
     def current(self, on=None) -> "AssignmentQuerySet":
         """Assignments in force on a date (today in Asia/Shanghai by default)."""
         on = on or timezone.localdate()
-        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        return self.filter(started_on__lte=on).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+        )
 
     def open(self) -> "AssignmentQuerySet":
         return self.filter(ended_on__isnull=True)

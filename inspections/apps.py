@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Semester cycle")
+
+    def ready(self) -> None:
+        # The inspection email carries its PDF; members/notify.py cannot import this app.
+        from members import notify
+        from members.models import NotificationKind
+
+        from .reminders import inspection_attachment
+
+        notify.ATTACHMENTS[NotificationKind.INSPECTION] = inspection_attachment

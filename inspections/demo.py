@@ -58,11 +58,30 @@ DEMO_LOGINS = [
 ]
 MEMBERS_PER_BRANCH = 25
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅玉兰晓东文博子涵雨轩思远佳怡欣然浩然宇航梓萱诗琪俊杰嘉怡晨曦天宇家豪婷婷丹丹玲玲"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+    "严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅玉兰晓东文博子涵"
+    "雨轩思远佳怡欣然浩然宇航梓萱诗琪俊杰嘉怡晨曦天宇家豪婷婷丹丹玲玲"
+)
 SUBJECTS = [
-    "语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "政治", "体育",
-    "音乐", "美术", "信息技术", "心理健康",
+    "语文",
+    "数学",
+    "英语",
+    "物理",
+    "化学",
+    "生物",
+    "历史",
+    "地理",
+    "政治",
+    "体育",
+    "音乐",
+    "美术",
+    "信息技术",
+    "心理健康",
 ]
 OFFICES = ["教务处", "总务处", "学生处", "办公室", "图书馆"]
 PLACES = ["办公室", "教研室", "党员活动室", "校园操场", "食堂", "会议室", "电话联系"]
@@ -124,9 +143,7 @@ class DemoBuilder:
 
     def bulk(self, model, rows: list, batch_size: int = 2000) -> list:
         created = model.objects.bulk_create(rows, batch_size=batch_size)
-        self.counts[model.__name__] = (
-            self.counts.get(model.__name__, 0) + len(rows)
-        )
+        self.counts[model.__name__] = self.counts.get(model.__name__, 0) + len(rows)
         return created
 
     # -- the build ------------------------------------------------------------------------
@@ -138,7 +155,8 @@ class DemoBuilder:
         self.months = months_between(first_month.first, self.today)
         self.semesters = self.make_semesters()
         departments = self.bulk(
-            Department, [Department(name=f"{s}组") for s in SUBJECTS] + [Department(name=o) for o in OFFICES]
+            Department,
+            [Department(name=f"{s}组") for s in SUBJECTS] + [Department(name=o) for o in OFFICES],
         )
         self.subject_departments = departments[: len(SUBJECTS)]
         branch_count = 3 * self.scale
@@ -193,7 +211,9 @@ class DemoBuilder:
         for b_index, branch in enumerate(branches):
             for i in range(MEMBERS_PER_BRANCH):
                 username = f"m{b_index + 1:03d}-{i + 1:02d}"
-                users.append(User(username=username, password=password, email=f"{username}@school.test"))
+                users.append(
+                    User(username=username, password=password, email=f"{username}@school.test")
+                )
                 role = Role.SECRETARY if i == 0 else Role.COMMITTEE if i in (1, 2) else Role.MEMBER
                 members.append(
                     Member(
@@ -226,8 +246,14 @@ class DemoBuilder:
                         self.contact(branch, Category.ACTIVIST if i % 4 == 1 else Category.HARDSHIP)
                     )
                     plan.append(member)
-            for category in (Category.TEACHER, Category.TEACHER, Category.ACTIVIST, Category.TEACHER,
-                             Category.TEACHER, Category.HARDSHIP):
+            for category in (
+                Category.TEACHER,
+                Category.TEACHER,
+                Category.ACTIVIST,
+                Category.TEACHER,
+                Category.TEACHER,
+                Category.HARDSHIP,
+            ):
                 contacts.append(self.contact(branch, category))  # unassigned: for pairing (R53)
                 plan.append(None)
         contacts = self.bulk(Contact, contacts)
@@ -256,7 +282,9 @@ class DemoBuilder:
         )
         if category == Category.ACTIVIST:
             contact.activist_stage = self.rng.choice(list(ActivistStage.values))
-            contact.activist_stage_since = self.months[0].first + timedelta(days=self.rng.randrange(200))
+            contact.activist_stage_since = self.months[0].first + timedelta(
+                days=self.rng.randrange(200)
+            )
         elif category == Category.HARDSHIP:
             contact.hardship_kind, contact.hardship_description = self.rng.choice(HARDSHIPS)
         return contact
@@ -268,7 +296,9 @@ class DemoBuilder:
             if contact.category == Category.ACTIVIST:
                 stages.append(
                     ActivistStageChange(
-                        contact=contact, stage=ActivistStage.APPLICANT, changed_on=self.months[0].first
+                        contact=contact,
+                        stage=ActivistStage.APPLICANT,
+                        changed_on=self.months[0].first,
                     )
                 )
                 if contact.activist_stage != ActivistStage.APPLICANT:
@@ -325,7 +355,8 @@ class DemoBuilder:
                             is_talk=is_talk,
                             is_work_report=is_report,
                             content=self.rng.choice(TALK_TOPICS),
-                            about_thought=assignment.contact_category == Category.TEACHER and roll < 0.3,
+                            about_thought=assignment.contact_category == Category.TEACHER
+                            and roll < 0.3,
                             about_work=assignment.contact_category == Category.TEACHER,
                             observation=(
                                 "能认真学习党的方针政策，在教学工作中起带头作用。"
@@ -349,8 +380,18 @@ class DemoBuilder:
         for branch in branches:
             pool = by_branch[branch.pk]
             for k, (offset, outcome) in enumerate(
-                [(120, "on_time"), (90, "late"), (60, "on_time"), (40, "late"), (20, "overdue"),
-                 (12, "overdue"), (5, "open"), (2, "open"), (1, "open"), (200, "on_time")]
+                [
+                    (120, "on_time"),
+                    (90, "late"),
+                    (60, "on_time"),
+                    (40, "late"),
+                    (20, "overdue"),
+                    (12, "overdue"),
+                    (5, "open"),
+                    (2, "open"),
+                    (1, "open"),
+                    (200, "on_time"),
+                ]
             ):
                 a = pool[(k * 7) % len(pool)]
                 category = categories[k % len(categories)]
@@ -363,7 +404,9 @@ class DemoBuilder:
                     sub_kind=self.rng.choice(SUBKINDS_BY_CATEGORY[category]),
                     occurred_on=occurred,
                     due_on=occurred + timedelta(days=branch.musttalk_deadline_days),
-                    note="已向本人了解情况。" if category != "4" else "群众反映其上课迟到较多（保密）。",
+                    note="已向本人了解情况。"
+                    if category != "4"
+                    else "群众反映其上课迟到较多（保密）。",
                 )
                 if outcome in ("on_time", "late"):
                     event.closed_on = occurred + timedelta(days=3 if outcome == "on_time" else 12)
@@ -391,17 +434,22 @@ class DemoBuilder:
         for a in assignments:
             by_branch.setdefault(a.member.branch_id, []).append(a)
         opinions = []
-        plan = [(3, OpinionStatus.RECEIVED), (10, OpinionStatus.FORWARDED), (25, OpinionStatus.RECEIVED),
-                (40, OpinionStatus.HANDLED), (60, OpinionStatus.ANSWERED), (100, OpinionStatus.ANSWERED),
-                (150, OpinionStatus.ANSWERED), (30, OpinionStatus.FORWARDED)]
+        plan = [
+            (3, OpinionStatus.RECEIVED),
+            (10, OpinionStatus.FORWARDED),
+            (25, OpinionStatus.RECEIVED),
+            (40, OpinionStatus.HANDLED),
+            (60, OpinionStatus.ANSWERED),
+            (100, OpinionStatus.ANSWERED),
+            (150, OpinionStatus.ANSWERED),
+            (30, OpinionStatus.FORWARDED),
+        ]
         for branch in branches:
             pool = by_branch[branch.pk]
             for k, (age, status) in enumerate(plan):
                 a = pool[(k * 5) % len(pool)]
                 received = self.today - timedelta(days=age)
-                created_at = timezone.make_aware(
-                    datetime.combine(received, time(10))
-                )
+                created_at = timezone.make_aware(datetime.combine(received, time(10)))
                 opinions.append(
                     Opinion(
                         branch=branch,
@@ -413,14 +461,23 @@ class DemoBuilder:
                         status=status,
                         received_on=received,
                         due_on=received + timedelta(days=branch.opinion_deadline_days),
-                        answer="已转学校办公室，下学期起调整。" if status == OpinionStatus.ANSWERED else "",
-                        answered_at=created_at + timedelta(days=9) if status == OpinionStatus.ANSWERED else None,
+                        answer="已转学校办公室，下学期起调整。"
+                        if status == OpinionStatus.ANSWERED
+                        else "",
+                        answered_at=created_at + timedelta(days=9)
+                        if status == OpinionStatus.ANSWERED
+                        else None,
                         created_at=created_at,
                     )
                 )
         created = self.bulk(Opinion, opinions)
         changes = []
-        order = [OpinionStatus.RECEIVED, OpinionStatus.FORWARDED, OpinionStatus.HANDLED, OpinionStatus.ANSWERED]
+        order = [
+            OpinionStatus.RECEIVED,
+            OpinionStatus.FORWARDED,
+            OpinionStatus.HANDLED,
+            OpinionStatus.ANSWERED,
+        ]
         for opinion in created:
             previous = ""
             for step, status in enumerate(order[: order.index(opinion.status) + 1]):
@@ -507,8 +564,10 @@ class DemoBuilder:
                 finished = semester.end_on < self.today
                 if not finished and i % 5:
                     continue
-                status = ReportStatus.ACCEPTED if finished and i % 9 else (
-                    ReportStatus.SUBMITTED if finished else ReportStatus.DRAFT
+                status = (
+                    ReportStatus.ACCEPTED
+                    if finished and i % 9
+                    else (ReportStatus.SUBMITTED if finished else ReportStatus.DRAFT)
                 )
                 submitted = timezone.make_aware(
                     datetime.combine(semester.end_on + timedelta(days=5), time(9))
@@ -533,7 +592,10 @@ class DemoBuilder:
         for member, username in ((first[0], "demo-secretary"), (first[6], "demo-member")):
             User.objects.filter(pk=member.user_id).update(username=username)
         admin_user = User.objects.create(
-            username="demo-admin", password=password, email="demo-admin@school.test", is_staff=True,
+            username="demo-admin",
+            password=password,
+            email="demo-admin@school.test",
+            is_staff=True,
             is_superuser=True,
         )
         Member.objects.create(user=admin_user, name="吴管理员", is_school_admin=True)
@@ -541,7 +603,9 @@ class DemoBuilder:
             username="demo-leader", password=password, email="demo-leader@school.test"
         )
         leader = Member.objects.create(user=leader_user, name="周校长", is_leader=True)
-        LeaderContactPoint.objects.create(leader=leader, branch=branches[0], since=self.months[0].first)
+        LeaderContactPoint.objects.create(
+            leader=leader, branch=branches[0], since=self.months[0].first
+        )
         LeaderVisit.objects.create(
             leader=leader,
             branch=branches[0],

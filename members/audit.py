@@ -9,7 +9,7 @@ from django.db import models
 from .models import AuditAction, AuditLog
 
 # Set by RequestIdMiddleware for the duration of a request; empty in jobs and commands.
-request_context: ContextVar[dict] = ContextVar("request_context", default={})
+request_context: ContextVar[dict | None] = ContextVar("request_context", default=None)
 
 
 def audit(
@@ -23,7 +23,7 @@ def audit(
     object_repr: str | None = None,
 ) -> AuditLog:
     """Append one row. `object_repr` and `details` must never carry confidential text."""
-    ctx = request_context.get()
+    ctx = request_context.get() or {}
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditLog.objects.create(

@@ -154,10 +154,11 @@ class Branch(models.Model):
     def clean(self) -> None:
         if sum(self.weights.values()) != 100:
             raise ValidationError(
-                {"weight_report": _("The five weights must add up to 100 (now %(total)s).")
-                 % {"total": sum(self.weights.values())}}
+                {
+                    "weight_report": _("The five weights must add up to 100 (now %(total)s).")
+                    % {"total": sum(self.weights.values())}
+                }
             )
-
 
 
 class Role(models.TextChoices):
@@ -175,9 +176,7 @@ class MemberQuerySet(models.QuerySet):
             return self
         if not access.is_active_user(user):
             return self.none()
-        return self.filter(
-            Q(user=user) | Q(branch_id__in=access.branch_ids_managed(user))
-        )
+        return self.filter(Q(user=user) | Q(branch_id__in=access.branch_ids_managed(user)))
 
 
 class Member(models.Model):

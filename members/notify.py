@@ -22,6 +22,9 @@ from django.utils import timezone, translation
 from .models import EmailState, Notification
 
 log = logging.getLogger(__name__)
+# Higher apps attach files by notification kind (members cannot import them): kind →
+# function(notification) → [(filename, bytes, mimetype)]. Registered in their AppConfig.ready().
+ATTACHMENTS: dict = {}
 MAX_ATTEMPTS = 5
 STALE_SENDING = timedelta(minutes=15)
 
@@ -92,7 +95,12 @@ def send_claimed(notification: Notification) -> None:
             body=render_to_string("email/notification.txt", context),
             to=[address],
         )
-        message.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+        message.attach_alternative(
+            render_to_string("email/notification.html", context), "text/html"
+        )
+        attach = ATTACHMENTS.get(notification.kind)
+        for filename, content, mimetype in attach(notification) if attach else []:
+            message.attach(filename, content, mimetype)
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as exc:
@@ -102,7 +110,7 @@ def send_claimed(notification: Notification) -> None:
         if notification.attempts >= MAX_ATTEMPTS:
             _finish(notification, EmailState.FAILED, str(exc))
         else:
-            delay = timedelta(minutes=2 ** notification.attempts)
+            delay = timedelta(minutes=2**notification.attempts)
             Notification.objects.filter(pk=notification.pk).update(
                 email_state=EmailState.PENDING,
                 next_attempt_at=timezone.now() + delay,

@@ -46,6 +46,24 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).write_pdf()
 
 
+def render_pdf_parts(template_name: str, contexts: list[dict], on_part=None) -> bytes:
+    """Render one document per context and join them (a long export, with progress).
+
+    `on_part(n)` is called after each part is laid out, so a job can store its progress.
+    Page numbers count within each part.
+    """
+    from weasyprint import HTML
+
+    documents = []
+    for number, context in enumerate(contexts, start=1):
+        html = render_to_string(template_name, {"school_name": settings.SCHOOL_NAME, **context})
+        documents.append(HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).render())
+        if on_part:
+            on_part(number)
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     """A download (never shown inline), with a UTF-8 file name."""
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -24,10 +24,12 @@ def scope_lines(user) -> list[str]:
     lines = []
     member = access.branch_member(user)
     if access.is_admin(user):
-        lines.append(_("All branches of the school: figures, counts and dates, never confidential text."))
+        lines.append(
+            _("All branches of the school: figures, counts and dates, never confidential text.")
+        )
     if access.secretary_branch_id(user):
         lines.append(
-            _("Everything of your branch, including confidential text (hardship, conduct); every read of it is audited.")
+            _("All of your branch, confidential text included; every read of it is audited.")
         )
     elif member and member.is_committee:
         lines.append(_("Your branch's figures, opinion queue and symposiums."))

@@ -28,7 +28,15 @@ class TalkLogAdmin(admin.ModelAdmin):
 
 @admin.register(MustTalkEvent)
 class MustTalkEventAdmin(admin.ModelAdmin):
-    list_display = ["contact", "member", "category", "sub_kind", "occurred_on", "due_on", "closed_on"]
+    list_display = [
+        "contact",
+        "member",
+        "category",
+        "sub_kind",
+        "occurred_on",
+        "due_on",
+        "closed_on",
+    ]
     list_filter = ["category", "branch"]
     search_fields = ["contact__name", "member__name"]
     exclude = ["note"]

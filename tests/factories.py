@@ -65,9 +65,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
         model = Assignment
 
     member = factory.SubFactory(MemberFactory)
-    contact = factory.SubFactory(
-        ContactFactory, branch=factory.SelfAttribute("..member.branch")
-    )
+    contact = factory.SubFactory(ContactFactory, branch=factory.SelfAttribute("..member.branch"))
     contact_category = factory.SelfAttribute("contact.category")
     started_on = datetime.date(2025, 9, 1)
 

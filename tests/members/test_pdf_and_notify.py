@@ -85,7 +85,9 @@ def test_unknown_recipient_is_not_retried_and_others_are_sent(member_a, member_b
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     globals()["Refusing"] = Refusing
     rows = [
-        Notification.objects.create(recipient=m.user, kind="monthly", period="p", subject="s", body="b")
+        Notification.objects.create(
+            recipient=m.user, kind="monthly", period="p", subject="s", body="b"
+        )
         for m in (member_a, member_b)
     ]
     assert notify.sweep() == 2

@@ -13,7 +13,11 @@ from django.urls import reverse
 
 
 def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], env={**clean, **env}, capture_output=True, text=True
     )
@@ -21,8 +25,13 @@ def run_manage(*args, **env):
 
 def test_check_deploy_passes_with_debug_off():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="liaison.example.edu.cn",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="liaison.example.edu.cn",
     )
     assert result.returncode == 0, result.stderr
     shown = run_manage(
@@ -77,8 +86,9 @@ def test_generic_500_page_has_request_id_and_no_traceback(db, settings):
     import branch_liaison.urls as root
 
     settings.ROOT_URLCONF = type(
-        "Urls", (), {"urlpatterns": [*root.urlpatterns, path("boom/", boom)],
-                     "handler500": root.handler500}
+        "Urls",
+        (),
+        {"urlpatterns": [*root.urlpatterns, path("boom/", boom)], "handler500": root.handler500},
     )
     client = Client(raise_request_exception=False)
     response = client.get("/boom/", HTTP_X_REQUEST_ID="req-12345678")

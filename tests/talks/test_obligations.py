@@ -106,7 +106,10 @@ def test_r45_combine_rules():
 
 def test_months_between_crosses_the_year():
     assert months_between(D(2026, 11, 30), D(2027, 2, 1)) == [
-        NOV, DEC, Month(2027, 1), Month(2027, 2)
+        NOV,
+        DEC,
+        Month(2027, 1),
+        Month(2027, 2),
     ]
     assert Month(2027, 1).previous() == DEC and DEC.next() == Month(2027, 1)
     assert DEC.last == D(2026, 12, 31) and Month(2028, 2).last == D(2028, 2, 29)
@@ -120,7 +123,10 @@ def test_r51_event_states(member_a, teacher_a):
     open_ = MustTalkEventFactory(**base, due_on=D(2026, 11, 26))
     overdue = MustTalkEventFactory(**base, due_on=D(2026, 11, 25))
     assert [event_state(e, today) for e in (on_time, late, open_, overdue)] == [
-        EventState.ON_TIME, EventState.LATE, EventState.OPEN, EventState.OVERDUE
+        EventState.ON_TIME,
+        EventState.LATE,
+        EventState.OPEN,
+        EventState.OVERDUE,
     ]
     assert event_days_left(open_, today) == 0 and event_days_left(overdue, today) == -1
     counts = event_counts(MustTalkEvent.objects.all(), today=today)[member_a.pk]
@@ -143,7 +149,9 @@ def test_r51_overdue_starts_after_midnight_in_shanghai(member_a, teacher_a):
 def test_r45_current_month_is_in_progress_not_missing(assignment, member_a):
     TalkLogFactory(assignment=assignment, date=D(2026, 10, 3))
     with time_machine.travel(datetime.datetime(2026, 11, 1, 0, 30, tzinfo=SHANGHAI), tick=False):
-        figures = member_figures(Member.objects.filter(pk=member_a.pk), D(2026, 9, 1), D(2027, 1, 31))
+        figures = member_figures(
+            Member.objects.filter(pk=member_a.pk), D(2026, 9, 1), D(2027, 1, 31)
+        )
     fig = figures[member_a.pk]
     assert (fig.months_complete, fig.months_missing, fig.months_in_progress) == (1, 1, 1)
     assert fig.months == {"2026-09": "missing", "2026-10": "complete", "2026-11": "missing"}

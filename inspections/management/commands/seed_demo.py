@@ -13,7 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="3×N branches of 25 members")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="seed only when there is no branch yet; print the demo logins either way",
+        )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
 
     def handle(self, *args, scale, if_empty, force, **options):
