@@ -52,3 +52,14 @@ def test_settings_fail_loudly_on_bad_values(env, tmp_path):
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_pages_are_chinese_whatever_the_browser_language(client, db):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in html
+
+
+def test_english_can_be_chosen(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("login")).content.decode()
+    assert "Log in" in html and 'lang="en"' in html
