@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "inspections"
 
@@ -8,4 +8,18 @@ urlpatterns = [
     path("branch/", views.branch_home, name="branch_home"),
     path("school/", views.school_home, name="school_home"),
     path("leader/", views.leader_home, name="leader_home"),
+    # Semester cycle (cycle_views): R61 reports, R62 inspections, R64 assessments and exports.
+    path("reports/<int:semester_id>/mine/", cycle_views.report_mine, name="report_mine"),
+    path("reports/", cycle_views.report_list, name="report_list"),
+    path("reports/<int:pk>/review/", cycle_views.report_review, name="report_review"),
+    path("inspections/", cycle_views.inspection_list, name="inspection_list"),
+    path("inspections/<int:pk>/", cycle_views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/pdf/", cycle_views.inspection_pdf, name="inspection_pdf"),
+    path("assessments/", cycle_views.assessment_list, name="assessment_list"),
+    path("assessments/<int:pk>/grade/", cycle_views.assessment_grade, name="assessment_grade"),
+    path("assessments/pdf/", cycle_views.assessment_branch_pdf, name="assessment_branch_pdf"),
+    path("exports/", cycle_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", cycle_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", cycle_views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", cycle_views.export_download, name="export_download"),
 ]

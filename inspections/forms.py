@@ -1,0 +1,115 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+from .models import Assessment, Grade, Inspection, Semester, SemesterReport, half_validator
+
+
+def _helper(*buttons: tuple[str, str]) -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "post"
+    for name, label in buttons:
+        helper.add_input(Submit(name, label, css_class="btn-party"))
+    return helper
+
+
+class ReportForm(forms.ModelForm):
+    """R61: the member's own text; the figures are filled in by the system."""
+
+    class Meta:
+        model = SemesterReport
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = True
+        self.helper = _helper(("save", _("Save draft")), ("submit", _("Submit to the branch")))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return for changes"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the member"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(("review", _("Save the review")))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say what should change when returning a report."))
+        return data
+
+
+class GenerateInspectionForm(forms.Form):
+    half = forms.CharField(
+        label=_("Half-year"),
+        max_length=6,
+        validators=[half_validator],
+        help_text=_("2026H1 is January to June, 2026H2 July to December."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(("generate", _("Generate inspection")))
+
+
+class FindingsForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["findings"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(("findings", _("Save findings")))
+
+
+class GradeForm(forms.ModelForm):
+    """R64: the secretary's grade; outside the score's band a reason is required."""
+
+    class Meta:
+        model = Assessment
+        fields = ["grade", "grade_reason"]
+        widgets = {"grade_reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].required = True
+        self.fields["grade"].choices = Grade.choices
+        self.helper = _helper(("grade", _("Save grade")))
+
+    def clean(self):
+        data = super().clean()
+        grade = data.get("grade")
+        if (
+            grade
+            and scoring.needs_reason(grade, self.instance.score)
+            and not (data.get("grade_reason") or "").strip()
+        ):
+            self.add_error(
+                "grade_reason",
+                _("This grade is outside the score's band (%(band)s): give the reason.")
+                % {"band": Grade(scoring.band(self.instance.score)).label},
+            )
+        return data
+
+
+class ExportForm(forms.Form):
+    semester = forms.ModelChoiceField(label=_("Semester"), queryset=Semester.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(("export", _("Export the school's assessment")))

@@ -1,0 +1,277 @@
+"""The scheduled reminders (R45, R51, R61, R62). Each is a function of the day it runs for, used
+by the Celery tasks (inspections/tasks.py) and by `manage.py send_reminders`.
+
+Exactly once: each reminder is a Notification row unique on (recipient, kind, period); a run
+inserts the rows it needs (existing ones are skipped by the database), then sends the rows of
+that kind and period still pending, each claimed by a conditional UPDATE. Two runs at once, or a
+run killed halfway and run again, send every reminder once. The texts carry counts, dates and a
+link, never a contact's name or any note.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from members import notify
+from members.models import Branch, EmailState, Member, Notification, NotificationKind, Role
+from talks import obligations
+from talks.models import MustTalkEvent
+
+from . import services
+from .models import Inspection, ReportStatus, Semester, SemesterReport
+
+# Days before the report deadline on which members are reminded (R61).
+REPORT_REMINDER_DAYS = (7, 1)
+INCOMPLETE = (obligations.MonthState.PARTIAL, obligations.MonthState.MISSING)
+
+
+def _send_pending(kind: str, periods: list[str]) -> int:
+    """Send the pending rows of these reminders (those this or an earlier run inserted)."""
+    ids = list(
+        Notification.objects.filter(
+            kind=kind, period__in=periods, email_state=EmailState.PENDING
+        ).values_list("pk", flat=True)
+    )
+    return sum(notify.send_one(pk) for pk in ids)
+
+
+def _insert(rows: list[Notification]) -> None:
+    if rows:
+        notify.notify_many(rows)
+
+
+def _secretaries(branch_ids) -> dict[int, Member]:
+    return {
+        m.branch_id: m
+        for m in Member.objects.active()
+        .filter(branch_id__in=branch_ids, role=Role.SECRETARY)
+        .select_related("user")
+    }
+
+
+def monthly_member_reminders(day: date) -> int:
+    """R45: on each branch's reminder day, members whose month is not complete yet."""
+    branches = Branch.objects.filter(reminder_day=day.day)
+    month = obligations.Month.of(day)
+    members = Member.objects.active().filter(branch__in=branches)
+    states = obligations.member_month_states(members, [month])
+    waiting = {
+        member_id for member_id, by_month in states.items() if by_month.get(month) in INCOMPLETE
+    }
+    link = reverse("talks:my_page")
+    rows = []
+    with translation.override("zh-hans"):
+        for member in members.filter(pk__in=waiting).select_related("user"):
+            rows.append(
+                Notification(
+                    recipient=member.user,
+                    kind=NotificationKind.MONTHLY,
+                    period=str(month),
+                    subject=_("Reminder: this month's talks (%(month)s)") % {"month": month},
+                    body=_(
+                        "Your talks and work reports of %(month)s are not complete yet. "
+                        "The month ends on %(last)s."
+                    )
+                    % {"month": month, "last": month.last.isoformat()},
+                    link=link,
+                )
+            )
+    _insert(rows)
+    return _send_pending(NotificationKind.MONTHLY, [str(month)])
+
+
+def secretary_gaps_summary(day: date) -> int:
+    """On the 1st: each secretary gets the count of last month's incomplete members."""
+    if day.day != 1:
+        return 0
+    month = obligations.Month.of(day).previous()
+    members = Member.objects.active().filter(branch__isnull=False)
+    states = obligations.member_month_states(members, [month])
+    branch_of = dict(members.values_list("pk", "branch_id"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for member_id, by_month in states.items():
+        state = by_month.get(month)
+        if state in INCOMPLETE:
+            counts[branch_of[member_id]][state.value] += 1
+    rows = []
+    with translation.override("zh-hans"):
+        for branch_id, secretary in _secretaries(branch_of.values()).items():
+            count = counts.get(branch_id, Counter())
+            rows.append(
+                Notification(
+                    recipient=secretary.user,
+                    kind=NotificationKind.GAPS_SUMMARY,
+                    period=str(month),
+                    subject=_("Last month's gaps (%(month)s)") % {"month": month},
+                    body=_(
+                        "%(month)s: %(missing)s members with no talk and no work report, "
+                        "%(partial)s members with only one of the two."
+                    )
+                    % {"month": month, "missing": count["missing"], "partial": count["partial"]},
+                    link=reverse("inspections:branch_home"),
+                )
+            )
+    _insert(rows)
+    return _send_pending(NotificationKind.GAPS_SUMMARY, [str(month)])
+
+
+def musttalk_reminders(day: date) -> int:
+    """R51, daily: each open event due within the branch's days (or overdue), to its member."""
+    events = (
+        MustTalkEvent.objects.open()
+        .filter(member__active=True, member__user__is_active=True)
+        .select_related("branch", "member__user")
+    )
+    latest_due = day + timedelta(days=30)
+    rows, periods = [], []
+    with translation.override("zh-hans"):
+        for event in events.filter(due_on__lte=latest_due):
+            left = obligations.event_days_left(event, day)
+            if left > event.branch.musttalk_due_soon_days:
+                continue
+            period = f"{day.isoformat()}:event:{event.pk}"
+            periods.append(period)
+            if left < 0:
+                body = _("A must-talk was due on %(due)s and is %(days)s days overdue.") % {
+                    "due": event.due_on.isoformat(),
+                    "days": -left,
+                }
+            else:
+                body = _("A must-talk is due on %(due)s (%(days)s days left).") % {
+                    "due": event.due_on.isoformat(),
+                    "days": left,
+                }
+            rows.append(
+                Notification(
+                    recipient=event.member.user,
+                    kind=NotificationKind.MUSTTALK,
+                    period=period,
+                    subject=_("Must-talk due on %(due)s") % {"due": event.due_on.isoformat()},
+                    body=body,
+                    link=reverse("talks:my_page"),
+                )
+            )
+    _insert(rows)
+    return _send_pending(NotificationKind.MUSTTALK, periods)
+
+
+def report_reminders(day: date) -> int:
+    """R61: members whose report is not submitted, 7 days and 1 day before the deadline."""
+    semesters = Semester.objects.filter(end_on__gte=day - timedelta(days=100), start_on__lte=day)
+    rows, periods = [], []
+    with translation.override("zh-hans"):
+        for semester in semesters:
+            done = set(
+                SemesterReport.objects.filter(
+                    semester=semester,
+                    status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+                ).values_list("member_id", flat=True)
+            )
+            for branch in Branch.objects.all():
+                deadline = services.report_deadline(semester=semester, branch=branch)
+                left = (deadline - day).days
+                if left not in REPORT_REMINDER_DAYS:
+                    continue
+                period = f"s{semester.pk}:{left}d"
+                periods.append(period)
+                for member in (
+                    Member.objects.active()
+                    .filter(branch=branch)
+                    .exclude(pk__in=done)
+                    .select_related("user")
+                ):
+                    rows.append(
+                        Notification(
+                            recipient=member.user,
+                            kind=NotificationKind.REPORT,
+                            period=period,
+                            subject=_("Semester report due on %(deadline)s")
+                            % {"deadline": deadline.isoformat()},
+                            body=_(
+                                "Your report on semester %(semester)s is not submitted yet; "
+                                "the deadline is %(deadline)s (%(days)s days left)."
+                            )
+                            % {
+                                "semester": semester.name,
+                                "deadline": deadline.isoformat(),
+                                "days": left,
+                            },
+                            link=reverse("inspections:report_mine", args=[semester.pk]),
+                        )
+                    )
+    _insert(rows)
+    return _send_pending(NotificationKind.REPORT, periods) if periods else 0
+
+
+def scheduled_inspections(day: date) -> int:
+    """R62: on the 1st of a branch's inspection month, the half just ended is generated and its
+    PDF emailed to the secretary (attached)."""
+    if day.day != 1:
+        return 0
+    half = services.half_before(day)
+    branches = [b for b in Branch.objects.all() if day.month in (b.inspection_months or [])]
+    secretaries = _secretaries([b.pk for b in branches])
+    for branch in branches:
+        services.inspection_scheduled(branch=branch, half=half, today=day)
+        inspection = (
+            Inspection.objects.filter(branch=branch, half=half).order_by("-version").first()
+        )
+        secretary = secretaries.get(branch.pk)
+        if inspection is None or secretary is None:
+            continue
+        with translation.override("zh-hans"):
+            _insert(
+                [
+                    Notification(
+                        recipient=secretary.user,
+                        kind=NotificationKind.INSPECTION,
+                        period=f"{half}:b{branch.pk}",
+                        subject=_("Half-yearly inspection %(half)s") % {"half": half},
+                        body=_(
+                            "The inspection of %(half)s (%(start)s to %(end)s) is ready: "
+                            "%(members)s members, completion rate %(rate)s. The PDF is attached."
+                        )
+                        % {
+                            "half": half,
+                            "start": inspection.data["start"],
+                            "end": inspection.data["end"],
+                            "members": len(inspection.data["members"]),
+                            "rate": _percent(inspection.data["totals"]["completion_rate"]),
+                        },
+                        link=reverse("inspections:inspection_detail", args=[inspection.pk]),
+                    )
+                ]
+            )
+    return _send_pending(NotificationKind.INSPECTION, [f"{half}:b{b.pk}" for b in branches])
+
+
+def _percent(rate) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def inspection_attachment(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """The latest inspection PDF of the branch and half named in the notification's period."""
+    half, _sep, branch = notification.period.partition(":b")
+    inspection = Inspection.objects.filter(branch_id=branch, half=half).order_by("-version").first()
+    if inspection is None:
+        return []
+    if inspection.pdf:
+        with inspection.pdf.open("rb") as handle:
+            content = handle.read()
+    else:
+        content = services.inspection_pdf(inspection=inspection)
+    return [(f"inspection-{half}.pdf", content, "application/pdf")]
+
+
+KINDS = {
+    "monthly": monthly_member_reminders,
+    "gaps": secretary_gaps_summary,
+    "musttalk": musttalk_reminders,
+    "report": report_reminders,
+    "inspection": scheduled_inspections,
+}

@@ -1,0 +1,562 @@
+"""Writes of the semester cycle: reports (R61), inspections (R62), assessments and exports (R64).
+
+Plain functions with keyword-only arguments, each in one transaction with its audit row. All
+figures come from talks/obligations.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.audit import audit
+from members.models import AuditAction, Branch, Member, NotificationKind
+from members.notify import notify
+from talks import obligations
+from talks.models import Opinion, Symposium
+
+from . import scoring
+from .models import (
+    Assessment,
+    AssessmentExport,
+    ExemplaryCase,
+    ExportStatus,
+    Grade,
+    Inspection,
+    InspectionTrigger,
+    ReportStatus,
+    Semester,
+    SemesterReport,
+)
+
+EDITABLE_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+# --- R61: semester reports -----------------------------------------------------------------
+
+
+def report_deadline(*, semester: Semester, branch: Branch) -> date:
+    return semester.end_on + timedelta(days=branch.report_deadline_days)
+
+
+def member_semester_figures(
+    *, member: Member, semester: Semester, today: date | None = None
+) -> dict:
+    figures = obligations.member_figures(
+        Member.objects.filter(pk=member.pk), semester.start_on, semester.end_on, today
+    )
+    return figures[member.pk].as_dict()
+
+
+def semester_report_save(*, member: Member, semester: Semester, text: str, by) -> SemesterReport:
+    """The member writes (or rewrites) their text; figures are refreshed from the data."""
+    with transaction.atomic():
+        report, created = SemesterReport.objects.select_for_update().get_or_create(
+            member=member, semester=semester
+        )
+        if report.status not in EDITABLE_REPORT:
+            raise ValidationError(_("This report is submitted and can no longer be changed."))
+        report.text = text
+        report.figures = member_semester_figures(member=member, semester=semester)
+        report.full_clean()
+        report.save()
+        audit(
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            actor=by,
+            obj=report,
+            branch_id=member.branch_id,
+        )
+    return report
+
+
+def semester_report_submit(
+    *, report: SemesterReport, by, now: datetime | None = None
+) -> SemesterReport:
+    """Submit (or resubmit after a return); late when after the branch's deadline."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = (
+            SemesterReport.objects.select_for_update()
+            .select_related("member__branch", "semester")
+            .get(pk=report.pk)
+        )
+        if report.status not in EDITABLE_REPORT:
+            raise ValidationError(_("This report is already submitted."))
+        if not report.text.strip():
+            raise ValidationError({"text": _("Write your report before submitting it.")})
+        deadline = report_deadline(semester=report.semester, branch=report.member.branch)
+        report.figures = member_semester_figures(
+            member=report.member, semester=report.semester, today=timezone.localdate(now)
+        )
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = now
+        report.is_late = timezone.localdate(now) > deadline
+        report.full_clean()
+        report.save()
+        audit(
+            AuditAction.UPDATE,
+            actor=by,
+            obj=report,
+            branch_id=report.member.branch_id,
+            details={"status": report.status, "late": report.is_late},
+        )
+    return report
+
+
+def semester_report_review(
+    *, report: SemesterReport, accept: bool, comment: str, by, now: datetime | None = None
+) -> SemesterReport:
+    """The secretary accepts the report or returns it with a comment (required then)."""
+    now = now or timezone.now()
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say what should change when returning a report.")})
+    with transaction.atomic():
+        report = (
+            SemesterReport.objects.select_for_update()
+            .select_related("member__user", "semester")
+            .get(pk=report.pk)
+        )
+        if report.status != ReportStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted report can be reviewed."))
+        report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+        report.reviewer_comment = comment
+        report.reviewed_by = by
+        report.reviewed_at = now
+        report.full_clean()
+        report.save()
+        audit(
+            AuditAction.UPDATE,
+            actor=by,
+            obj=report,
+            branch_id=report.member.branch_id,
+            details={"status": report.status},
+        )
+        notify(
+            recipient=report.member.user,
+            kind=NotificationKind.REPORT_REVIEWED,
+            # One notice per review: a report may be returned more than once.
+            period=f"report{report.pk}:{int(now.timestamp() * 1_000_000)}",
+            subject=(
+                _("Your semester report was accepted")
+                if accept
+                else _("Your semester report was returned for changes")
+            ),
+            body=_("Semester %(semester)s: open the report to see the secretary's comment.")
+            % {"semester": report.semester.name},
+            link=reverse("inspections:report_mine", args=[report.semester_id]),
+        )
+    return report
+
+
+# --- R64: assessments ----------------------------------------------------------------------
+
+
+def _report_statuses(semester: Semester, member_ids) -> dict[int, str]:
+    return dict(
+        SemesterReport.objects.filter(semester=semester, member_id__in=member_ids).values_list(
+            "member_id", "status"
+        )
+    )
+
+
+def running_score(*, member: Member, semester: Semester, today: date | None = None) -> dict:
+    """The member's score so far (shown on their report page during the semester)."""
+    figures = member_semester_figures(member=member, semester=semester, today=today)
+    status = _report_statuses(semester, [member.pk]).get(member.pk)
+    return {"figures": figures, **scoring.breakdown(member.branch.weights, figures, status)}
+
+
+def assessments_compute(
+    *, semester: Semester, branches, today: date | None = None
+) -> list[Assessment]:
+    """Create or refresh the assessments of every active member of `branches`.
+
+    Grades set by the secretary are kept; score and basic condition follow the data. Only rows
+    whose values change are written, so an unchanged semester keeps its export fingerprint.
+    """
+    members = Member.objects.active().filter(branch__in=branches)
+    figures = obligations.member_figures(members, semester.start_on, semester.end_on, today)
+    member_list = list(members.select_related("branch"))
+    statuses = _report_statuses(semester, [m.pk for m in member_list])
+    existing = {
+        a.member_id: a for a in Assessment.objects.filter(semester=semester, member__in=members)
+    }
+    to_create, to_update = [], []
+    for member in member_list:
+        data = figures[member.pk].as_dict()
+        status = statuses.get(member.pk)
+        value = scoring.score(member.branch.weights, scoring.rates(data, status))
+        data["report_status"] = status or ""
+        row = existing.get(member.pk)
+        if row is None:
+            row = Assessment(member=member, semester=semester)
+            to_create.append(row)
+        elif row.score == value and row.figures == data:
+            row.member = member
+            continue
+        else:
+            to_update.append(row)
+        row.member = member
+        row.score, row.figures = value, data
+        row.basic_condition_met = scoring.basic_condition_met(row.grade, status, data)
+    with transaction.atomic():
+        Assessment.objects.bulk_create(to_create)
+        if to_update:
+            now = timezone.now()
+            for row in to_update:
+                row.computed_at = now
+            Assessment.objects.bulk_update(
+                to_update, ["score", "figures", "basic_condition_met", "computed_at"]
+            )
+    return sorted(
+        [*existing.values(), *to_create], key=lambda a: (a.member.branch.name, a.member.name)
+    )
+
+
+def assessment_grade(*, assessment: Assessment, grade: str, reason: str, by) -> Assessment:
+    """The secretary's grade; outside the score's band it needs a written reason."""
+    if scoring.needs_reason(grade, assessment.score) and not reason.strip():
+        raise ValidationError(
+            {"grade_reason": _("This grade is outside the score's band: give the reason.")}
+        )
+    with transaction.atomic():
+        assessment.grade = grade
+        assessment.grade_reason = (
+            reason.strip() if scoring.needs_reason(grade, assessment.score) else ""
+        )
+        assessment.basic_condition_met = scoring.basic_condition_met(
+            grade, assessment.figures.get("report_status"), assessment.figures
+        )
+        assessment.graded_by = by
+        assessment.graded_at = timezone.now()
+        assessment.full_clean()
+        assessment.save()
+        audit(
+            AuditAction.UPDATE,
+            actor=by,
+            obj=assessment,
+            branch_id=assessment.member.branch_id,
+            details={"grade": grade},
+        )
+    return assessment
+
+
+def export_fingerprint(*, semester: Semester, branch: Branch | None) -> str:
+    """Identifies what an export would contain; equal fingerprints give equal PDFs."""
+    rows = Assessment.objects.filter(semester=semester, member__active=True)
+    if branch is not None:
+        rows = rows.filter(member__branch=branch)
+    values = list(
+        rows.order_by("pk").values_list(
+            "pk",
+            "member__name",
+            "member__branch__name",
+            "score",
+            "grade",
+            "grade_reason",
+            "basic_condition_met",
+            "figures",
+        )
+    )
+    raw = json.dumps(
+        [semester.pk, semester.name, branch and branch.pk, values],
+        default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def assessment_export_request(*, semester: Semester, branch: Branch | None, by) -> AssessmentExport:
+    """Write the export job as a row (queued on commit), unless the same data was exported or
+    is being exported already: then that export is returned and nothing is rendered again."""
+    from .tasks import enqueue_export
+
+    branches = [branch] if branch is not None else Branch.objects.all()
+    assessments_compute(semester=semester, branches=branches)
+    fingerprint = export_fingerprint(semester=semester, branch=branch)
+    with transaction.atomic():
+        same = AssessmentExport.objects.filter(
+            semester=semester,
+            branch=branch,
+            fingerprint=fingerprint,
+            status__in=[ExportStatus.PENDING, ExportStatus.RUNNING, ExportStatus.DONE],
+        ).first()
+        if same is not None:
+            return same
+        export = AssessmentExport(
+            semester=semester,
+            branch=branch,
+            fingerprint=fingerprint,
+            requested_by=by,
+            total=len(branches),
+        )
+        export.full_clean()
+        export.save()
+        audit(AuditAction.EXPORT, actor=by, obj=export, branch_id=branch and branch.pk)
+        transaction.on_commit(lambda: enqueue_export(export.pk))
+    return export
+
+
+def export_claim(export_id: int) -> bool:
+    """Only one worker runs an export: the conditional UPDATE decides."""
+    return bool(
+        AssessmentExport.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+            status=ExportStatus.RUNNING, started_at=timezone.now(), progress=0
+        )
+    )
+
+
+def assessment_export_run(*, export_id: int) -> bool:
+    """Render the claimed export branch by branch, storing progress for the page to poll."""
+    from members.pdf import render_pdf_parts
+
+    if not export_claim(export_id):
+        return False
+    export = AssessmentExport.objects.select_related("semester", "branch").get(pk=export_id)
+    branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
+    AssessmentExport.objects.filter(pk=export_id).update(total=len(branches))
+    contexts = [assessment_pdf_context(semester=export.semester, branch=b) for b in branches]
+
+    def step(done: int) -> None:
+        AssessmentExport.objects.filter(pk=export_id).update(progress=done)
+
+    try:
+        pdf = render_pdf_parts("pdf/assessment.html", contexts, on_part=step)
+    except Exception as exc:
+        AssessmentExport.objects.filter(pk=export_id).update(
+            status=ExportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now()
+        )
+        raise
+    name = f"assessment-{export.semester.pk}-{export.branch_id or 'school'}-{export.pk}.pdf"
+    export.file.save(name, ContentFile(pdf), save=False)
+    AssessmentExport.objects.filter(pk=export_id).update(
+        file=export.file.name,
+        status=ExportStatus.DONE,
+        progress=len(branches),
+        finished_at=timezone.now(),
+    )
+    if export.requested_by_id:
+        notify(
+            recipient=export.requested_by,
+            kind=NotificationKind.EXPORT,
+            period=f"export{export.pk}",
+            subject=_("The assessment export is ready"),
+            body=_("Semester %(semester)s: %(count)s branches.")
+            % {"semester": export.semester.name, "count": len(branches)},
+            link=reverse("inspections:export_detail", args=[export.pk]),
+        )
+    return True
+
+
+def assessment_pdf_context(*, semester: Semester, branch: Branch) -> dict:
+    rows = list(
+        Assessment.objects.filter(semester=semester, member__branch=branch, member__active=True)
+        .select_related("member")
+        .order_by("member__name")
+    )
+    for row in rows:
+        row.band_label = Grade(scoring.band(row.score)).label
+        row.outside_band = scoring.needs_reason(row.grade, row.score)
+    return {
+        "semester": semester,
+        "branch": branch,
+        "rows": rows,
+        "weights": branch.weights,
+        "met": sum(r.basic_condition_met for r in rows),
+    }
+
+
+# --- R62: inspections ----------------------------------------------------------------------
+
+
+def half_bounds(half: str) -> tuple[date, date]:
+    """'2026H1' → January–June 2026; '2026H2' → July–December."""
+    year, part = int(half[:4]), half[5]
+    if part == "1":
+        return date(year, 1, 1), date(year, 6, 30)
+    return date(year, 7, 1), date(year, 12, 31)
+
+
+def half_before(day: date) -> str:
+    """The half-year that ended most recently before `day`'s month."""
+    month = obligations.Month.of(day).previous()
+    return f"{month.year}H{1 if month.month <= 6 else 2}"
+
+
+def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> dict:
+    """The snapshot of a branch over a half-year, as plain JSON (fixed number of queries)."""
+    start, end = half_bounds(half)
+    today = today or timezone.localdate()
+    members = Member.objects.active().filter(branch=branch)
+    figures = obligations.member_figures(members, start, end, today)
+    gaps = set(
+        obligations.members_without_teacher(members, min(end, today)).values_list("pk", flat=True)
+    )
+    semesters = list(
+        Semester.objects.filter(start_on__lte=end, end_on__gte=start).order_by("start_on")
+    )
+    reports = {
+        (r["member_id"], r["semester_id"]): r
+        for r in SemesterReport.objects.filter(member__in=members, semester__in=semesters).values(
+            "member_id", "semester_id", "status", "is_late"
+        )
+    }
+    rows = []
+    for member in members.order_by("name"):
+        fig = figures[member.pk].as_dict()
+        fig.pop("months")
+        rows.append(
+            {
+                "id": member.pk,
+                "name": member.name,
+                "figures": fig,
+                "teacher_gap": member.pk in gaps,
+                "reports": [
+                    {
+                        "semester": s.name,
+                        "status": reports.get((member.pk, s.pk), {}).get("status", "missing"),
+                        "late": reports.get((member.pk, s.pk), {}).get("is_late", False),
+                    }
+                    for s in semesters
+                ],
+            }
+        )
+    totals = {
+        key: sum(r["figures"][key] for r in rows)
+        for key in (
+            "months_complete",
+            "months_partial",
+            "months_missing",
+            "musttalk_on_time",
+            "musttalk_late",
+            "musttalk_open",
+            "musttalk_overdue",
+            "opinions_raised",
+            "leads_activities",
+        )
+    }
+    due = totals["months_complete"] + totals["months_partial"] + totals["months_missing"]
+    totals["completion_rate"] = (
+        round((totals["months_complete"] + 0.5 * totals["months_partial"]) / due, 3)
+        if due
+        else None
+    )
+    opinions = Opinion.objects.filter(branch=branch, received_on__range=(start, end))
+    answered = list(
+        opinions.filter(answered_at__isnull=False).values_list("received_on", "answered_at")
+    )
+    handling_days = [(timezone.localdate(at) - received).days for received, at in answered]
+    symposiums = Symposium.objects.filter(branch=branch, held_on__range=(start, end)).count()
+    cases = (
+        ExemplaryCase.objects.published()
+        .filter(branch=branch, occurred_on__range=(start, end))
+        .order_by("occurred_on", "pk")
+    )
+    return {
+        "branch": {"id": branch.pk, "name": branch.name},
+        "half": half,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "as_of": today.isoformat(),
+        "members": rows,
+        "totals": totals,
+        "opinions": {
+            "received": opinions.count(),
+            "open": opinions.open().count(),
+            "answered": len(handling_days),
+            "average_days": round(sum(handling_days) / len(handling_days), 1)
+            if handling_days
+            else None,
+            "longest_days": max(handling_days, default=None),
+            "over_deadline": sum(d > branch.opinion_deadline_days for d in handling_days),
+        },
+        "teacher_gaps": [r["name"] for r in rows if r["teacher_gap"]],
+        "symposiums": {
+            "held": symposiums,
+            "target": branch.symposium_target * max(1, len(semesters)),
+        },
+        "cases": [
+            {
+                "kind": c.get_kind_display(),
+                "title": c.title,
+                "person": c.person_name,
+                "date": c.occurred_on.isoformat(),
+                "description": c.description,
+            }
+            for c in cases
+        ],
+    }
+
+
+def inspection_generate(
+    *,
+    branch: Branch,
+    half: str,
+    by=None,
+    trigger: str = InspectionTrigger.DEMAND,
+    today: date | None = None,
+) -> Inspection:
+    """Store a new version of the branch's inspection of `half` (earlier versions stay)."""
+    data = inspection_data(branch=branch, half=half, today=today)
+    with transaction.atomic():
+        latest = Inspection.objects.filter(branch=branch, half=half).aggregate(v=Max("version"))[
+            "v"
+        ]
+        previous = Inspection.objects.filter(branch=branch, half=half, version=latest).first()
+        inspection = Inspection(
+            branch=branch,
+            half=half,
+            version=(latest or 0) + 1,
+            trigger=trigger,
+            data=data,
+            findings=previous.findings if previous else "",
+            generated_by=by,
+        )
+        inspection.full_clean()
+        inspection.save()
+        audit(AuditAction.CREATE, actor=by, obj=inspection, branch_id=branch.pk)
+    return inspection
+
+
+def inspection_set_findings(*, inspection: Inspection, findings: str, by) -> Inspection:
+    with transaction.atomic():
+        inspection.findings = findings
+        inspection.full_clean()
+        inspection.save(update_fields=["findings"])
+        audit(AuditAction.UPDATE, actor=by, obj=inspection, branch_id=inspection.branch_id)
+    return inspection
+
+
+def inspection_pdf(*, inspection: Inspection) -> bytes:
+    from members.pdf import render_pdf
+
+    return render_pdf("pdf/inspection.html", {"inspection": inspection, "data": inspection.data})
+
+
+def inspection_scheduled(*, branch: Branch, half: str, today: date) -> Inspection | None:
+    """The scheduled inspection of a half: made once (a second run finds it), PDF stored."""
+    if Inspection.objects.filter(
+        branch=branch, half=half, trigger=InspectionTrigger.SCHEDULE
+    ).exists():
+        return None
+    try:
+        inspection = inspection_generate(
+            branch=branch, half=half, trigger=InspectionTrigger.SCHEDULE, today=today
+        )
+    except (IntegrityError, ValidationError):
+        return None  # another worker made it at the same moment
+    inspection.pdf.save(
+        f"inspection-{branch.pk}-{half}-v{inspection.version}.pdf",
+        ContentFile(inspection_pdf(inspection=inspection)),
+    )
+    return inspection

@@ -1,0 +1,66 @@
+"""Celery tasks of the semester cycle: they take ids or dates, never model instances."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders, services
+
+log = logging.getLogger(__name__)
+
+
+def _day(iso: str | None) -> date:
+    return date.fromisoformat(iso) if iso else timezone.localdate()
+
+
+@shared_task(ignore_result=True)
+def monthly_reminders(day: str | None = None) -> int:
+    return reminders.monthly_member_reminders(_day(day))
+
+
+@shared_task(ignore_result=True)
+def gaps_summary(day: str | None = None) -> int:
+    return reminders.secretary_gaps_summary(_day(day))
+
+
+@shared_task(ignore_result=True)
+def musttalk_reminders(day: str | None = None) -> int:
+    return reminders.musttalk_reminders(_day(day))
+
+
+@shared_task(ignore_result=True)
+def report_reminders(day: str | None = None) -> int:
+    return reminders.report_reminders(_day(day))
+
+
+@shared_task(ignore_result=True)
+def scheduled_inspections(day: str | None = None) -> int:
+    return reminders.scheduled_inspections(_day(day))
+
+
+@shared_task(ignore_result=True)
+def run_export(export_id: int) -> bool:
+    return services.assessment_export_run(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_exports() -> int:
+    """Run exports still pending (the broker was down when they were requested)."""
+    from .models import AssessmentExport, ExportStatus
+
+    ids = list(
+        AssessmentExport.objects.filter(status=ExportStatus.PENDING).values_list("pk", flat=True)
+    )
+    return sum(services.assessment_export_run(export_id=pk) for pk in ids)
+
+
+def enqueue_export(export_id: int) -> None:
+    """Hand the export to a worker; if the broker is unreachable the sweep runs it later."""
+    try:
+        run_export.apply_async(args=[export_id], retry=False)
+    except Exception:  # the broker is down: the row stays pending for sweep_exports
+        log.warning("could not queue export %s; the sweep will run it", export_id)
