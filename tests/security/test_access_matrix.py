@@ -1,0 +1,314 @@
+"""Issue 6: every URL pattern × every role, GET only (DESIGN.md "Who sees what").
+
+The URLconf is walked at collection time; a pattern without a row in MATRIX fails. Objects of
+the `world` belong to member_a (or to `branch`), so for other people they are "outside the
+scope": 404, never 200 and never 403 (a 403 would tell them the object exists).
+
+Expected answers: LOGIN (302 to the login page), REDIRECT (302 elsewhere), or a status code.
+`anonymous` and `deactivated` answer LOGIN unless a row says otherwise (a disabled account is
+treated exactly as no account).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from contacts.models import AssistanceRecord, Category
+from inspections import services as inspection_services
+from inspections.models import (
+    AssessmentExport,
+    CaseKind,
+    ExemplaryCase,
+    ExportStatus,
+    Semester,
+)
+from members.models import FiveLeadActivity, FiveLeadKind, Notification, NotificationKind
+from talks.models import Briefing, LeaderVisit, Opinion, OpinionSource, Symposium
+
+from ..factories import AssignmentFactory, ContactFactory, MustTalkEventFactory, TalkLogFactory
+
+LOGIN = "login"
+REDIRECT = "redirect"
+ROLES = [
+    "anonymous",
+    "member_a",
+    "member_b",
+    "committee",
+    "secretary",
+    "other_branch_secretary",
+    "leader",
+    "admin",
+    "deactivated",
+]
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}
+
+
+def url_patterns(patterns=None, namespace: str | None = None):
+    """(name, route, kwarg names) of every pattern, admin namespace and set_language left out."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from url_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name in SKIPPED_NAMES or str(pattern.pattern).startswith("static"):
+                continue
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            yield name or str(pattern.pattern), str(pattern.pattern)
+
+
+@dataclass
+class Row:
+    """How to build the URL's kwargs from the world, and the answer for each role."""
+
+    kwargs: object = None  # callable(world) -> dict
+    expect: dict = field(default_factory=dict)
+    query: str = ""
+
+    def expected(self, role: str):
+        if role in self.expect:
+            return self.expect[role]
+        if role in ("anonymous", "deactivated"):
+            return self.expect.get("anonymous", LOGIN)
+        return self.expect["default"]
+
+
+def only(default, **per_role) -> dict:
+    return {"default": default, **per_role}
+
+
+BRANCH_MEMBERS = dict(
+    member_a=200, member_b=200, committee=200, secretary=200, other_branch_secretary=200
+)
+
+
+def pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+MATRIX: dict[str, Row] = {
+    # --- the project's own pages
+    "home": Row(expect=only(REDIRECT)),
+    "no_role": Row(expect=only(200)),
+    "healthz": Row(expect=only(200, anonymous=200)),
+    # Logged-in people are sent home; the login page is for the anonymous (and the deactivated).
+    "login": Row(expect=only(REDIRECT, anonymous=200)),
+    # Logging out is POST only.
+    "logout": Row(expect=only(405, anonymous=405)),
+    # --- members
+    "members:whoami": Row(expect=only(200)),
+    "members:notifications": Row(expect=only(200)),
+    "members:notification_detail": Row(pk("notification"), only(404, member_a=200)),
+    "members:leads": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "members:lead_create": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "members:lead_edit": Row(pk("lead"), only(404, member_a=200)),
+    # The evidence file: its author, and those who oversee the branch (not other members).
+    "members:lead_evidence": Row(
+        pk("lead"), only(404, member_a=200, secretary=200, leader=200, admin=200)
+    ),
+    # --- contacts
+    "contacts:assistance_create": Row(pk("hardship"), only(404, member_a=200, secretary=200)),
+    # --- talks
+    "talks:my_page": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "talks:talk_create": Row(expect=only(404, **BRANCH_MEMBERS)),
+    # The entry's own page is its author's; the secretary reads it on the contact's page.
+    "talks:talk_detail": Row(pk("talk"), only(404, member_a=200)),
+    "talks:talk_edit": Row(pk("talk"), only(404, member_a=200)),
+    "talks:talk_delete": Row(pk("talk"), only(404, member_a=200)),
+    "talks:contact_detail": Row(
+        pk("teacher"), only(404, member_a=200, secretary=200, leader=200, admin=200)
+    ),
+    "talks:event_create": Row(lambda w: {"contact_pk": w.teacher.pk}, only(404, member_a=200)),
+    "talks:handbook": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "talks:handbook_pdf": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "talks:member_handbook": Row(
+        lambda w: {"member_pk": w.member_a.pk},
+        only(404, member_a=200, secretary=200, leader=200, admin=200),
+    ),
+    "talks:member_handbook_pdf": Row(
+        lambda w: {"member_pk": w.member_a.pk},
+        only(404, member_a=200, secretary=200, leader=200, admin=200),
+    ),
+    # --- inspections: role homes
+    "inspections:branch_home": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    "inspections:school_home": Row(expect=only(403, admin=200)),
+    "inspections:leader_home": Row(expect=only(403, leader=200)),
+    # --- R61 reports: one's own (any branch member); the list and review are the secretary's.
+    "inspections:report_mine": Row(
+        lambda w: {"semester_id": w.semester.pk}, only(403, **BRANCH_MEMBERS)
+    ),
+    "inspections:report_list": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    "inspections:report_review": Row(
+        pk("report"), only(404, secretary=200, member_a=403, leader=403, admin=403)
+    ),
+    # --- R62 inspections
+    "inspections:inspection_list": Row(expect=only(200)),
+    "inspections:inspection_detail": Row(
+        pk("inspection"), only(404, committee=200, secretary=200, leader=200, admin=200)
+    ),
+    "inspections:inspection_pdf": Row(
+        pk("inspection"), only(404, committee=200, secretary=200, leader=200, admin=200)
+    ),
+    # --- R64 assessments and exports
+    "inspections:assessment_list": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    "inspections:assessment_grade": Row(
+        pk("assessment"), only(404, secretary=200, member_a=403, leader=403, admin=403)
+    ),
+    "inspections:assessment_branch_pdf": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200)
+    ),
+    "inspections:export_list": Row(expect=only(403, admin=200)),
+    "inspections:export_detail": Row(pk("export"), only(404, secretary=200, leader=200, admin=200)),
+    "inspections:export_status": Row(pk("export"), only(404, secretary=200, leader=200, admin=200)),
+    "inspections:export_download": Row(
+        pk("export"), only(404, secretary=200, leader=200, admin=200)
+    ),
+}
+
+
+@pytest.fixture
+def world(
+    branch,
+    other_branch,
+    member_a,
+    member_b,
+    committee,
+    secretary,
+    other_branch_secretary,
+    leader,
+    admin,
+    deactivated,
+    teacher_a,
+    hardship_a,
+):
+    """One of each kind of record, owned by member_a or by `branch`."""
+    today = timezone.localdate()
+    teacher_assignment = teacher_a.assignments.get()
+    talk = TalkLogFactory(
+        assignment=teacher_assignment, date=today, content="谈了下学期的课程安排。"
+    )
+    event = MustTalkEventFactory(
+        contact=teacher_a,
+        member=member_a,
+        occurred_on=today,
+        due_on=today + datetime.timedelta(days=7),
+    )
+    conduct_event = MustTalkEventFactory(
+        contact=hardship_a,
+        member=member_a,
+        category="4",
+        sub_kind="conduct",
+        note="机密说明",
+        occurred_on=today,
+        due_on=today + datetime.timedelta(days=7),
+    )
+    opinion = Opinion.objects.create(
+        branch=branch,
+        source=OpinionSource.TALK,
+        talk=talk,
+        contact=teacher_a,
+        conveyed_by=member_a,
+        content="希望增加教研活动经费。",
+        due_on=today + datetime.timedelta(days=14),
+    )
+    assistance = AssistanceRecord.objects.create(
+        contact=hardship_a, author=member_a, date=today, what="送去慰问金", result="已收到"
+    )
+    lead = FiveLeadActivity.objects.create(
+        member=member_a,
+        kind=FiveLeadKind.PAPER,
+        date=today,
+        title="论文",
+        evidence_name="proof.pdf",
+        evidence_type="application/pdf",
+    )
+    lead.evidence.save("proof.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    semester = Semester.objects.create(
+        name="测试学期",
+        start_on=today - datetime.timedelta(days=60),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    report = inspection_services.semester_report_submit(
+        report=inspection_services.semester_report_save(
+            member=member_a, semester=semester, text="本学期联系工作汇报。", by=member_a.user
+        ),
+        by=member_a.user,
+    )
+    notification = Notification.objects.create(
+        recipient=member_a.user,
+        kind=NotificationKind.MONTHLY,
+        period="2026-11",
+        subject="提醒",
+        body="本月",
+    )
+    (assessment,) = [
+        a
+        for a in inspection_services.assessments_compute(semester=semester, branches=[branch])
+        if a.member_id == member_a.pk
+    ]
+    inspection = inspection_services.inspection_generate(
+        branch=branch, half=inspection_services.half_before(today), by=secretary.user
+    )
+    export = AssessmentExport.objects.create(
+        semester=semester, branch=branch, status=ExportStatus.DONE, requested_by=secretary.user
+    )
+    export.file.save("assessment.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    symposium = Symposium.objects.create(branch=branch, held_on=today, topic="教学座谈")
+    visit = LeaderVisit.objects.create(
+        leader=leader, branch=branch, date=today, kind="visit", summary="走访教研组"
+    )
+    briefing = Briefing.objects.create(
+        branch=branch, given_by=secretary, date=today, subject="校务通报", audience="全体教师"
+    )
+    case = ExemplaryCase.objects.create(
+        branch=branch,
+        kind=CaseKind.PERSON,
+        title="优秀联系人",
+        member=member_a,
+        occurred_on=today,
+        description="事迹",
+        published=True,
+        recorded_by=secretary.user,
+    )
+    other_contact = ContactFactory(branch=other_branch, category=Category.TEACHER)
+    AssignmentFactory(member=other_branch_secretary, contact=other_contact)
+    return SimpleNamespace(**locals(), teacher=teacher_a, hardship=hardship_a)
+
+
+def _answer(response):
+    if response.status_code == 302:
+        return LOGIN if response.url.startswith(reverse("login")) else REDIRECT
+    return response.status_code
+
+
+PATTERNS = sorted(set(url_patterns()))
+
+
+def test_every_row_of_the_matrix_names_an_existing_url():
+    """A row for a URL that no longer exists is a stale expectation."""
+    assert set(MATRIX) - {name for name, _route in PATTERNS} == set()
+
+
+@pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[n for n, _r in PATTERNS])
+def test_access_matrix(name, route, world, request, client_for):
+    row = MATRIX.get(name)
+    assert row is not None, f"no row in the access matrix for {name} ({route}): add one"
+    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None) + row.query
+    wrong = []
+    for role in ROLES:
+        response = client_for(request.getfixturevalue(role)).get(url)
+        got, expected = _answer(response), row.expected(role)
+        if got != expected:
+            wrong.append(f"{role}: expected {expected}, got {got}")
+    assert not wrong, f"GET {url}\n" + "\n".join(wrong)
