@@ -6,8 +6,9 @@ import json
 import uuid
 from datetime import date, timedelta
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,8 @@ from members.models import Member
 from .models import SUBKINDS_BY_CATEGORY, MustTalkCategory, MustTalkEvent, MustTalkSubKind, TalkLog
 
 OPINION_MAX_CHARS = 2000
+# R33: the three things help to a teacher may concern, as TalkLog's boolean fields.
+ASPECTS = [("thought", _("Thought")), ("life", _("Life")), ("work", _("Work"))]
 OPINIONS_MAX_LINES = 20
 
 
@@ -101,9 +104,12 @@ class TalkLogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write what was talked about.")},
     )
-    about_thought = forms.BooleanField(label=_("Thought"), required=False)
-    about_life = forms.BooleanField(label=_("Life"), required=False)
-    about_work = forms.BooleanField(label=_("Work"), required=False)
+    aspects = forms.MultipleChoiceField(
+        label=_("What the help concerned (teachers)"),
+        choices=ASPECTS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     observation = forms.CharField(
         label=_("Observation of their understanding and practice of party policy (考察意见)"),
         max_length=2000,
@@ -152,11 +158,15 @@ class TalkLogForm(forms.Form):
             self.fields["submission_token"].required = False
         else:
             self.fields["submission_token"].initial = uuid.uuid4()
+            self.fields["date"].initial = self.today
         self.fields["must_talk_event"].queryset = events.select_related("contact").order_by(
             "due_on", "pk"
         )
         self.helper = FormHelper()
         self.helper.attrs = {"data-once": "", "id": "talk-form"}
+        self.helper.layout = Layout(
+            *(InlineCheckboxes(name) if name == "aspects" else name for name in self.fields)
+        )
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
 
     def clean_date(self) -> date:
@@ -190,12 +200,9 @@ class TalkLogForm(forms.Form):
         if contact is None or day is None:
             return data
         self._clean_assignment(contact, day)
-        if contact.category == Category.TEACHER and not (
-            data.get("about_thought") or data.get("about_life") or data.get("about_work")
-        ):
+        if contact.category == Category.TEACHER and not data.get("aspects"):
             self.add_error(
-                "about_thought",
-                _("For a teacher, tick at least one of thought, life or work (R33)."),
+                "aspects", _("For a teacher, tick at least one of thought, life or work (R33).")
             )
         if contact.category == Category.ACTIVIST and not data.get("observation", "").strip():
             self.add_error(
@@ -256,8 +263,13 @@ class TalkLogForm(forms.Form):
 
     @property
     def flags(self) -> dict[str, bool]:
-        kind = self.cleaned_data["kind"]
-        return {"is_talk": kind != Kind.REPORT, "is_work_report": kind != Kind.TALK}
+        """The model's booleans from the kind and the aspects ticked."""
+        kind, aspects = self.cleaned_data["kind"], self.cleaned_data["aspects"]
+        return {
+            "is_talk": kind != Kind.REPORT,
+            "is_work_report": kind != Kind.TALK,
+            **{f"about_{value}": value in aspects for value, _label in ASPECTS},
+        }
 
 
 class MustTalkEventForm(forms.Form):

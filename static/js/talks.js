@@ -13,9 +13,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const update = () => {
       const option = contact.selectedOptions[0];
       const category = option ? option.dataset.category : "";
-      ["about_thought", "about_life", "about_work"].forEach((name) => {
-        show(`div_id_${name}`, !category || category === "teacher");
-      });
+      show("div_id_aspects", !category || category === "teacher");
       show("div_id_observation", !category || category === "activist");
       if (event) {
         let visible = 0;

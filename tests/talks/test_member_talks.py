@@ -31,7 +31,7 @@ def post_talk(client, contact, **overrides):
         "place": "办公室",
         "kind": "both",
         "content": "谈了本学期的教学安排和家庭情况。",
-        "about_work": "on",
+        "aspects": ["work"],
         "observation": "",
         "must_talk_event": "",
         "opinions": "",
@@ -135,21 +135,21 @@ def test_r43_opinion_over_the_limit_is_refused(client_for, member_a, teacher_a):
 
 
 def test_r33_teacher_talk_needs_thought_life_or_work(client_for, member_a, teacher_a):
-    response = post_talk(client_for(member_a), teacher_a, about_work="")
-    _assert_error(response, "about_thought", "thought, life or work")
+    response = post_talk(client_for(member_a), teacher_a, aspects=[])
+    _assert_error(response, "aspects", "thought, life or work")
 
 
 def test_r33_aspects_are_recorded(client_for, member_a, teacher_a):
-    post_talk(client_for(member_a), teacher_a, about_thought="on", about_life="on", about_work="")
+    post_talk(client_for(member_a), teacher_a, aspects=["thought", "life"])
     talk = TalkLog.objects.get()
     assert (talk.about_thought, talk.about_life, talk.about_work) == (True, True, False)
 
 
 def test_r31_activist_talk_needs_an_observation(client_for, member_a):
     activist = AssignmentFactory(member=member_a, contact__category=Category.ACTIVIST).contact
-    response = post_talk(client_for(member_a), activist, about_work="", observation="  ")
+    response = post_talk(client_for(member_a), activist, aspects=[], observation="  ")
     _assert_error(response, "observation", "observation")
-    post_talk(client_for(member_a), activist, about_work="", observation="认真学习党章，积极。")
+    post_talk(client_for(member_a), activist, aspects=[], observation="认真学习党章，积极。")
     assert TalkLog.objects.get().observation == "认真学习党章，积极。"
 
 
@@ -257,7 +257,7 @@ def test_r45_author_edits_while_editable_and_it_is_audited(client_for, member_a,
             "place": "",
             "kind": "talk",
             "content": "改过的内容",
-            "about_life": "on",
+            "aspects": ["life"],
             "observation": "",
             "must_talk_event": "",
         },
