@@ -58,7 +58,9 @@ def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, semester, 
     with at(2027, 1, 29, 23, 59):
         on_time = services.semester_report_submit(report=report, by=member_a.user)
     assert on_time.is_late is False
-    services.semester_report_review(report=on_time, accept=False, comment="请补充", by=secretary.user)
+    services.semester_report_review(
+        report=on_time, accept=False, comment="请补充", by=secretary.user
+    )
     # 00:30 on the 30th in Shanghai is still the 29th in UTC: late all the same.
     with at(2027, 1, 30, 0, 30):
         late = services.semester_report_submit(report=on_time, by=member_a.user)
@@ -77,16 +79,21 @@ def test_r61_return_needs_comment_and_member_sees_it_and_resubmits(
     url = reverse("inspections:report_review", args=[report.pk])
     response = client.post(url, {"decision": "return", "comment": ""})
     assert response.status_code == 200
-    assert "Say what should change" in response.content.decode() or "修改" in response.content.decode()
+    assert (
+        "Say what should change" in response.content.decode() or "修改" in response.content.decode()
+    )
     assert SemesterReport.objects.get().status == ReportStatus.SUBMITTED
 
     response = client.post(url, {"decision": "return", "comment": "请补充五带头情况"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
-    assert Notification.objects.filter(
-        recipient=member_a.user, kind=NotificationKind.REPORT_REVIEWED
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=member_a.user, kind=NotificationKind.REPORT_REVIEWED
+        ).count()
+        == 1
+    )
 
     member = client_for(member_a)
     page = member.get(reverse("inspections:report_mine", args=[semester.pk]))
@@ -110,7 +117,9 @@ def test_r61_submitted_report_cannot_be_changed(member_a, semester):
     )
     services.semester_report_submit(report=report, by=member_a.user)
     with pytest.raises(ValidationError):
-        services.semester_report_save(member=member_a, semester=semester, text="改", by=member_a.user)
+        services.semester_report_save(
+            member=member_a, semester=semester, text="改", by=member_a.user
+        )
     assert SemesterReport.objects.get().text == "汇报"
 
 

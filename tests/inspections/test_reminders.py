@@ -1,0 +1,144 @@
+"""R45/R51/R61/R62 reminders: once per person, kind and period; counts, dates and a link only."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts.models import Assignment
+from inspections import reminders
+from inspections.models import Inspection, Semester
+from members.models import EmailState, Notification, NotificationKind
+from tests.factories import AssignmentFactory, MemberFactory, MustTalkEventFactory, TalkLogFactory
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def test_r45_monthly_reminder_once_per_member_on_reminder_day(
+    member_a, member_b, teacher_a, hardship_a, secretary
+):
+    AssignmentFactory(member=member_b)
+    # member_a's November is complete for the teacher but not for the hardship contact.
+    TalkLogFactory(
+        assignment=Assignment.objects.get(contact=teacher_a), date=datetime.date(2026, 11, 3)
+    )
+    day = datetime.date(2026, 11, 20)
+    assert reminders.monthly_member_reminders(datetime.date(2026, 11, 19)) == 0
+    sent = reminders.monthly_member_reminders(day)
+    assert sent == 2
+    assert reminders.monthly_member_reminders(day) == 0
+    rows = Notification.objects.filter(kind=NotificationKind.MONTHLY, period="2026-11")
+    assert {r.recipient_id for r in rows} == {member_a.user_id, member_b.user_id}
+    assert len(mail.outbox) == 2
+    message = mail.outbox[0]
+    assert "2026-11-30" in message.body and "/talks/" in message.body
+    assert "家人重病" not in message.body and "陈老师" not in message.body
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+
+
+def test_r45_monthly_reminder_selection_queries_do_not_grow(branch):
+    """Choosing whom to remind takes a fixed number of queries; each email then costs its own
+    claim, load and outcome (3 queries), which is the only part that grows."""
+
+    def run(day, members):
+        for _ in range(members):
+            AssignmentFactory(member=MemberFactory(branch=branch))
+        with CaptureQueriesContext(connection) as ctx:
+            sent = reminders.monthly_member_reminders(day)
+        return len(ctx.captured_queries), sent
+
+    small, sent_small = run(datetime.date(2026, 11, 20), 3)
+    large, sent_large = run(datetime.date(2026, 12, 20), 12)
+    assert (sent_small, sent_large) == (3, 15)
+    assert large - small <= 3 * (sent_large - sent_small)
+
+
+def test_r45_secretary_gets_last_months_gaps_on_the_first(secretary, member_a, teacher_a):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 5, tzinfo=SH), tick=False):
+        assert reminders.secretary_gaps_summary(datetime.date(2026, 12, 1)) == 1
+    row = Notification.objects.get(kind=NotificationKind.GAPS_SUMMARY)
+    assert row.recipient == secretary.user and row.period == "2026-11"
+    assert "1" in row.body
+    assert reminders.secretary_gaps_summary(datetime.date(2026, 12, 2)) == 0
+
+
+def test_r51_due_soon_and_overdue_reminded_daily_once(member_a, teacher_a):
+    soon = MustTalkEventFactory(
+        contact=teacher_a,
+        member=member_a,
+        occurred_on=datetime.date(2026, 11, 20),
+        due_on=datetime.date(2026, 11, 27),
+        note="保密说明",
+    )
+    overdue = MustTalkEventFactory(
+        contact=teacher_a,
+        member=member_a,
+        occurred_on=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 11, 8),
+    )
+    MustTalkEventFactory(
+        contact=teacher_a,
+        member=member_a,
+        occurred_on=datetime.date(2026, 11, 24),
+        due_on=datetime.date(2026, 12, 1),
+    )
+    day = datetime.date(2026, 11, 26)
+    assert reminders.musttalk_reminders(day) == 2
+    assert reminders.musttalk_reminders(day) == 0
+    periods = set(Notification.objects.values_list("period", flat=True))
+    assert periods == {f"2026-11-26:event:{soon.pk}", f"2026-11-26:event:{overdue.pk}"}
+    assert all("保密说明" not in m.body for m in mail.outbox)
+
+
+def test_r61_report_reminders_seven_days_and_one_day_before_deadline(member_a, member_b):
+    Semester.objects.create(
+        name="2026秋", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 15)
+    )
+    # deadline 2027-01-29
+    assert reminders.report_reminders(datetime.date(2027, 1, 21)) == 0
+    assert reminders.report_reminders(datetime.date(2027, 1, 22)) == 2
+    assert reminders.report_reminders(datetime.date(2027, 1, 22)) == 0
+    assert reminders.report_reminders(datetime.date(2027, 1, 28)) == 2
+    assert "2027-01-29" in mail.outbox[0].subject
+
+
+def test_r62_scheduled_inspection_in_july_mails_pdf_once(secretary, member_a, teacher_a):
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 10, tzinfo=SH), tick=False):
+        assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 1
+        assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 0
+    inspection = Inspection.objects.get()
+    assert inspection.half == "2026H1" and inspection.pdf
+    (message,) = mail.outbox
+    assert message.to == [secretary.user.email]
+    (name, content, mimetype) = message.attachments[0]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+    assert reminders.scheduled_inspections(datetime.date(2026, 8, 1)) == 0
+
+
+def test_r62_january_inspects_previous_years_second_half(secretary):
+    reminders.scheduled_inspections(datetime.date(2027, 1, 1))
+    assert Inspection.objects.get().half == "2026H2"
+
+
+def test_send_reminders_command(member_a, teacher_a, capsys):
+    call_command("send_reminders", "--kind", "monthly", "--date", "2026-11-20")
+    assert "1 sent" in capsys.readouterr().out
+    assert Notification.objects.get().email_state == EmailState.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_killed_halfway_sends_rest_without_duplicates(member_a, member_b, teacher_a):
+    AssignmentFactory(member=member_b)
+    day = datetime.date(2026, 11, 20)
+    reminders.monthly_member_reminders(day)
+    # Simulate a worker that inserted rows but died before sending one of them.
+    first = Notification.objects.order_by("pk").first()
+    Notification.objects.filter(pk=first.pk).update(email_state=EmailState.PENDING, sent_at=None)
+    mail.outbox.clear()
+    assert reminders.monthly_member_reminders(day) == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [first.recipient.email]
