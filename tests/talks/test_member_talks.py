@@ -321,3 +321,27 @@ def test_r32_talk_with_hardship_contact_audits_the_confidential_read(
 
 def test_contact_with_other_category_unaffected(member_a):
     assert ContactFactory(category=Category.TEACHER).category == "teacher"
+
+
+def test_r51_editing_the_event_reopens_the_old_and_closes_the_new(client_for, member_a, teacher_a):
+    first = MustTalkEventFactory(contact=teacher_a, member=member_a, occurred_on=D(2026, 10, 1))
+    second = MustTalkEventFactory(contact=teacher_a, member=member_a, occurred_on=D(2026, 10, 2))
+    client = client_for(member_a)
+    post_talk(client, teacher_a, must_talk_event=first.pk)
+    talk = TalkLog.objects.get()
+    response = client.post(
+        reverse("talks:talk_edit", args=[talk.pk]),
+        {
+            "date": "2026-10-19",
+            "place": "",
+            "kind": "both",
+            "content": "改",
+            "aspects": ["work"],
+            "observation": "",
+            "must_talk_event": second.pk,
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.closed_on is None and second.closed_on == D(2026, 10, 19)
