@@ -54,7 +54,7 @@ define ensure_debs
 	  || { "$${apt[@]}" update && "$${apt[@]}" install -y --no-install-recommends $$missing; }
 endef
 
-.PHONY: help venv install install-dev sysdeps sysdeps-browser messages run test worker beat lint clean
+.PHONY: help venv install install-dev sysdeps sysdeps-browser messages run test screenshots worker beat lint clean
 
 help:
 	@echo "make run          development server on http://127.0.0.1:$(PORT) (SQLite, jobs in-process unless DATABASE_URL/REDIS_URL are set)"
@@ -112,6 +112,10 @@ run: sysdeps install messages
 # makes the `services` tests fail instead of skipping when those are missing (.ci/run sets it).
 test: sysdeps sysdeps-browser install-dev messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser journeys save their screenshots into docs/screenshots/ (shown in README).
+screenshots: sysdeps sysdeps-browser install-dev messages
+	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 worker: install messages
 	.venv/bin/celery -A branch_liaison worker -l info
