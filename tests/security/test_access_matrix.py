@@ -119,6 +119,11 @@ MATRIX: dict[str, Row] = {
     ),
     # --- contacts
     "contacts:assistance_create": Row(pk("hardship"), only(404, member_a=200, secretary=200)),
+    # Who read the contact's records: its branch secretary and the admin; others who may open the
+    # contact get 403, the rest 404.
+    "contacts:contact_audit": Row(
+        pk("hardship"), only(404, secretary=200, admin=200, member_a=403, leader=403)
+    ),
     # --- talks
     "talks:my_page": Row(expect=only(404, **BRANCH_MEMBERS)),
     "talks:talk_create": Row(expect=only(404, **BRANCH_MEMBERS)),
