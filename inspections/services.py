@@ -60,7 +60,7 @@ def member_semester_figures(
 def semester_report_save(*, member: Member, semester: Semester, text: str, by) -> SemesterReport:
     """The member writes (or rewrites) their text; figures are refreshed from the data."""
     with transaction.atomic():
-        report, created = SemesterReport.objects.select_for_update().get_or_create(
+        report, created = SemesterReport.objects.select_for_update(of=("self",)).get_or_create(
             member=member, semester=semester
         )
         if report.status not in EDITABLE_REPORT:
@@ -85,7 +85,7 @@ def semester_report_submit(
     now = now or timezone.now()
     with transaction.atomic():
         report = (
-            SemesterReport.objects.select_for_update()
+            SemesterReport.objects.select_for_update(of=("self",))
             .select_related("member__branch", "semester")
             .get(pk=report.pk)
         )
@@ -121,7 +121,7 @@ def semester_report_review(
         raise ValidationError({"comment": _("Say what should change when returning a report.")})
     with transaction.atomic():
         report = (
-            SemesterReport.objects.select_for_update()
+            SemesterReport.objects.select_for_update(of=("self",))
             .select_related("member__user", "semester")
             .get(pk=report.pk)
         )
