@@ -132,3 +132,33 @@ clean:
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache staticfiles
 	find locale -name '*.mo' -delete
+
+# Backups of the PostgreSQL database named by DATABASE_URL (custom format, restorable with
+# pg_restore). Uploaded evidence and generated PDFs live in PRIVATE_MEDIA_ROOT: back that
+# directory up too (e.g. rsync), the dump holds only the database.
+BACKUP_DIR ?= var/backups
+.PHONY: backup restore
+
+define need_postgres_url
+	@case "$${DATABASE_URL:-}" in \
+	  postgres://*|postgresql://*|pgsql://*) ;; \
+	  *) echo "error: DATABASE_URL must name the PostgreSQL database (postgres://user@host:port/name)" >&2; exit 1 ;; \
+	esac
+endef
+
+backup:
+	$(call need_postgres_url)
+	@mkdir -p $(BACKUP_DIR)
+	@out="$(BACKUP_DIR)/$$(date -u +%Y%m%dT%H%M%SZ).dump"; \
+	  pg_dump -Fc --no-owner --dbname="$${DATABASE_URL/#pgsql:/postgresql:}" -f "$$out.part" \
+	  && mv "$$out.part" "$$out" && echo "$$out"
+
+# make restore DUMP=var/backups/20260101T000000Z.dump: replaces the objects of DATABASE_URL's
+# database with the dump's (stop web, worker and beat first).
+restore:
+	$(call need_postgres_url)
+	@[ -n "$${DUMP:-}" ] && [ -f "$${DUMP}" ] || { \
+	  echo "error: name an existing dump: make restore DUMP='$(BACKUP_DIR)/<time>.dump'" >&2; \
+	  echo "latest: $$(ls -1t $(BACKUP_DIR)/*.dump 2>/dev/null | head -1)" >&2; exit 1; }
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error \
+	  --dbname="$${DATABASE_URL/#pgsql:/postgresql:}" "$${DUMP}"
