@@ -1,15 +1,18 @@
-"""Writes of contacts."""
+"""Writes of contacts: contacts (R31–R33), assignments (R44), pairing (R53), assistance (R32)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.audit import audit
-from members.models import AuditAction, Member
+from members.models import AuditAction, Branch, Member
 
-from .models import AssistanceRecord, Contact
+from .models import ActivistStageChange, Assignment, AssistanceRecord, Category, Contact
 
 
 @transaction.atomic
@@ -24,3 +27,239 @@ def assistance_record_create(
         AuditAction.CREATE, actor=by, obj=record, branch_id=contact.branch_id, contact_id=contact.pk
     )
     return record
+
+
+CONTACT_FIELDS = (
+    "name",
+    "category",
+    "department",
+    "teaching_group",
+    "staff_no",
+    "activist_stage",
+    "activist_stage_since",
+    "hardship_kind",
+    "hardship_description",
+    "active",
+)
+
+
+def _clear_other_category_fields(contact: Contact) -> None:
+    """Fields of another category are emptied so a contact carries only what applies (R31–R33)."""
+    if contact.category != Category.ACTIVIST:
+        contact.activist_stage, contact.activist_stage_since = "", None
+    if contact.category != Category.HARDSHIP:
+        contact.hardship_kind, contact.hardship_description = "", ""
+
+
+def _record_stage(contact: Contact, by) -> None:
+    if contact.category == Category.ACTIVIST and contact.activist_stage:
+        ActivistStageChange.objects.create(
+            contact=contact,
+            stage=contact.activist_stage,
+            changed_on=contact.activist_stage_since or timezone.localdate(),
+            recorded_by=by,
+        )
+
+
+@transaction.atomic
+def contact_create(*, branch: Branch, values: dict, by) -> Contact:
+    """A contact of one of the three categories; an activist's first stage starts the history."""
+    contact = Contact(branch=branch)
+    for name in CONTACT_FIELDS:
+        if name in values:
+            setattr(contact, name, values[name])
+    _clear_other_category_fields(contact)
+    contact.full_clean()
+    contact.save()
+    _record_stage(contact, by)
+    audit(AuditAction.CREATE, actor=by, obj=contact, branch_id=branch.pk, contact_id=contact.pk)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, values: dict, by) -> Contact:
+    """Change a contact. A new activist stage (or its date) adds a stage change (R31); a new
+    category is carried to the open assignment so R44 still holds for it."""
+    before = Contact.objects.select_for_update().get(pk=contact.pk)
+    for name in CONTACT_FIELDS:
+        if name in values:
+            setattr(contact, name, values[name])
+    _clear_other_category_fields(contact)
+    contact.full_clean()
+    if contact.category != before.category:
+        open_assignment = Assignment.objects.open().filter(contact=contact).first()
+        if open_assignment is not None:
+            if contact.category == Category.TEACHER:
+                _check_r44(open_assignment.member, field="category")
+            open_assignment.contact_category = contact.category
+            _save_assignment(open_assignment, field="category")
+    contact.save()
+    if (contact.activist_stage, contact.activist_stage_since) != (
+        before.activist_stage,
+        before.activist_stage_since,
+    ):
+        _record_stage(contact, by)
+    changed = [n for n in CONTACT_FIELDS if getattr(before, n) != getattr(contact, n)]
+    audit(
+        AuditAction.UPDATE,
+        actor=by,
+        obj=contact,
+        branch_id=contact.branch_id,
+        contact_id=contact.pk,
+        details={"fields": changed},
+    )
+    return contact
+
+
+def _r44_error(member: Member, teacher: Assignment | None, field: str) -> ValidationError:
+    if teacher is not None:
+        message = _(
+            "%(member)s already liaises with the teacher %(teacher)s (since %(since)s). Every "
+            "member liaises with exactly one general teacher (R44): end or reassign that "
+            "assignment first."
+        ) % {"member": member.name, "teacher": teacher.contact.name, "since": teacher.started_on}
+    else:
+        message = _(
+            "%(member)s already liaises with a teacher. Every member liaises with exactly one "
+            "general teacher (R44): end or reassign that assignment first."
+        ) % {"member": member.name}
+    return ValidationError({field: message})
+
+
+def _check_r44(member: Member, field: str = "contact") -> None:
+    teacher = (
+        Assignment.objects.open()
+        .filter(member=member, contact_category=Category.TEACHER)
+        .select_related("contact")
+        .first()
+    )
+    if teacher is not None:
+        raise _r44_error(member, teacher, field)
+
+
+def _save_assignment(assignment: Assignment, field: str = "contact") -> None:
+    """Save; a concurrent second teacher or second member hits the database constraints, which
+    come back as the same field errors as the checks before them."""
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        # PostgreSQL names the constraint; SQLite names the column of the partial unique index.
+        text = str(error)
+        if "r44_one_open_teacher_per_member" in text or "assignment.member_id" in text:
+            raise _r44_error(assignment.member, None, field) from error
+        raise ValidationError({field: _("This contact already has a member assigned.")}) from error
+
+
+@transaction.atomic
+def assignment_create(*, member: Member, contact: Contact, started_on: date, by) -> Assignment:
+    """Assign a contact to a member of the same branch from `started_on` (R44 enforced)."""
+    if member.branch_id != contact.branch_id or not member.active:
+        raise ValidationError({"member": _("Choose an active member of the contact's branch.")})
+    current = Assignment.objects.open().filter(contact=contact).select_related("member").first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "contact": _("%(contact)s is already assigned to %(member)s: reassign instead.")
+                % {"contact": contact.name, "member": current.member.name}
+            }
+        )
+    if contact.category == Category.TEACHER:
+        _check_r44(member)
+    assignment = Assignment(
+        member=member,
+        contact=contact,
+        contact_category=contact.category,
+        started_on=started_on,
+        created_by=by,
+    )
+    assignment.full_clean(validate_constraints=False)
+    _save_assignment(assignment)
+    audit(
+        AuditAction.CREATE,
+        actor=by,
+        obj=assignment,
+        branch_id=contact.branch_id,
+        contact_id=contact.pk,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, ended_on: date, reason: str, by) -> Assignment:
+    """End an assignment; the row stays as history (never deleted or overwritten)."""
+    if assignment.ended_on is not None:
+        raise ValidationError({"ended_on": _("This assignment has already ended.")})
+    if ended_on < assignment.started_on:
+        raise ValidationError(
+            {
+                "ended_on": _("The end cannot be before the start (%(start)s).")
+                % {"start": assignment.started_on}
+            }
+        )
+    if not Assignment.objects.filter(pk=assignment.pk, ended_on__isnull=True).update(
+        ended_on=ended_on, end_reason=reason
+    ):
+        raise ValidationError({"ended_on": _("This assignment has already ended.")})
+    assignment.refresh_from_db()
+    audit(
+        AuditAction.UPDATE,
+        actor=by,
+        obj=assignment,
+        branch_id=assignment.contact.branch_id,
+        contact_id=assignment.contact_id,
+        details={"ended_on": str(ended_on)},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_reassign(
+    *, assignment: Assignment, member: Member, on: date, reason: str, by
+) -> Assignment:
+    """End the current assignment the day before `on` and start a new one with `member`."""
+    if member.pk == assignment.member_id:
+        raise ValidationError({"member": _("The contact is already assigned to this member.")})
+    if on <= assignment.started_on:
+        raise ValidationError(
+            {
+                "on": _("The change must be after the current assignment began (%(start)s).")
+                % {"start": assignment.started_on}
+            }
+        )
+    contact = assignment.contact
+    if contact.category == Category.TEACHER:
+        _check_r44(member, field="member")
+    assignment_end(assignment=assignment, ended_on=on - timedelta(days=1), reason=reason, by=by)
+    try:
+        return assignment_create(member=member, contact=contact, started_on=on, by=by)
+    except ValidationError as error:
+        raise ValidationError({"member": error.messages}) from error
+
+
+@transaction.atomic
+def pairing_apply(
+    *, branch: Branch, pairs: list[tuple[int, int]], started_on: date, by
+) -> list[Assignment]:
+    """R53: apply the ticked rows of a pairing proposal in one transaction: all or nothing."""
+    members = {m.pk: m for m in Member.objects.active().filter(branch=branch)}
+    contacts = {c.pk: c for c in Contact.objects.active().filter(branch=branch)}
+    created = []
+    for member_id, contact_id in sorted(pairs):
+        member, contact = members.get(member_id), contacts.get(contact_id)
+        if member is None or contact is None:
+            raise ValidationError(_("The proposal is out of date: ask for a new one."))
+        try:
+            created.append(
+                assignment_create(member=member, contact=contact, started_on=started_on, by=by)
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(member)s ↔ %(contact)s: %(error)s")
+                % {
+                    "member": member.name,
+                    "contact": contact.name,
+                    "error": " ".join(error.messages),
+                }
+            ) from error
+    return created

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, manage_views, views
 
 app_name = "contacts"
 
 urlpatterns: list = [
     path("<int:pk>/assistance/new/", views.assistance_create, name="assistance_create"),
+    # Secretary's side (manage_views): contacts, assignments (R44), pairing (R53).
+    path("manage/", manage_views.manage_list, name="manage_list"),
+    path("manage/new/", manage_views.contact_create, name="manage_create"),
+    path("manage/<int:pk>/", manage_views.manage_detail, name="manage_detail"),
+    path("manage/<int:pk>/edit/", manage_views.contact_edit, name="manage_edit"),
+    path(
+        "manage/assignments/<int:pk>/reassign/",
+        manage_views.assignment_reassign,
+        name="manage_reassign",
+    ),
+    path("manage/assignments/<int:pk>/end/", manage_views.assignment_end, name="manage_end"),
+    path("manage/pairing/", manage_views.pairing_view, name="pairing"),
     path("<int:pk>/audit/", audit_views.contact_audit, name="contact_audit"),
 ]

@@ -1,27 +1,246 @@
+"""Dashboards (branch, school, leader's contact point), branch settings, exemplary cases (R63)
+and the Excel exports of the dashboard matrix and the opinion queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from members import access
-from members.views import scope_lines
+from members.audit import audit
+from members.models import AuditAction, Branch
+from talks.branch_forms import BriefingForm, LeaderVisitForm
+from talks.models import Briefing, LeaderVisit, Opinion
+
+from . import branch_services, exports, selectors
+from .branch_forms import BranchSettingsForm, ExemplaryCaseForm
+from .models import ExemplaryCase, Semester
 
 
-def _home(request, allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-    return render(request, "members/whoami.html", {"scope": scope_lines(request.user)})
+def managed_branch_or_404(user, branch_id: int) -> Branch:
+    """A branch the user manages (its secretary, or an admin); any other branch is a 404."""
+    branch = access.get_visible_or_404(Branch.objects, user, pk=branch_id)
+    if not access.can_manage_branch(user, branch.pk):
+        raise Http404
+    return branch
+
+
+def _selection(request):
+    today = timezone.localdate()
+    month = selectors.parse_month(request.GET.get("month"), today)
+    period = selectors.pick_period(request.GET.get("semester"), today)
+    return today, month, period
+
+
+def _dashboard(request, branch: Branch):
+    today, month, period = _selection(request)
+    context = selectors.branch_dashboard(
+        branch=branch, user=request.user, month=month, period=period, today=today
+    )
+    context["semesters"] = list(Semester.objects.all())
+    context["month_value"] = str(month)
+    return render(request, "inspections/dashboard.html", context)
 
 
 @login_required
 def branch_home(request):
-    return _home(request, access.secretary_branch_id(request.user) is not None)
+    """The secretary's own branch; an admin lands on the school overview instead."""
+    branch_id = access.secretary_branch_id(request.user)
+    if branch_id is None:
+        if access.is_admin(request.user):
+            return redirect("inspections:school_home")
+        raise PermissionDenied
+    return _dashboard(request, managed_branch_or_404(request.user, branch_id))
+
+
+@login_required
+def branch_dashboard(request, branch_id: int):
+    return _dashboard(request, managed_branch_or_404(request.user, branch_id))
 
 
 @login_required
 def school_home(request):
-    return _home(request, access.is_admin(request.user))
+    if not access.is_admin(request.user):
+        raise PermissionDenied
+    today, month, period = _selection(request)
+    sort = request.GET.get("sort", "name")
+    rows = selectors.branch_rows(
+        branches=Branch.objects.visible_to(request.user),
+        month=month,
+        period=period,
+        today=today,
+        sort=sort,
+    )
+    return render(
+        request,
+        "inspections/school.html",
+        {
+            "rows": rows,
+            "sort": sort,
+            "month": month,
+            "month_value": str(month),
+            "period": period,
+            "semesters": list(Semester.objects.all()),
+            "columns": _school_columns(),
+        },
+    )
+
+
+def _school_columns() -> list[tuple[str, str]]:
+    return [
+        ("name", _("Branch")),
+        ("members", _("Members")),
+        ("completion", _("This month complete")),
+        ("missing", _("Members missing")),
+        ("without_teacher", _("Without a teacher (R44)")),
+        ("overdue", _("Must-talks overdue")),
+        ("opinions_open", _("Opinions open")),
+        ("opinions_late", _("Opinions past deadline")),
+        ("symposiums", _("Symposiums")),
+        ("reports_in", _("Reports submitted")),
+    ]
 
 
 @login_required
 def leader_home(request):
-    return _home(request, access.leader_branch_id(request.user) is not None)
+    """R54: the leader's contact point: its headline figures, visits and briefings."""
+    branch_id = access.leader_branch_id(request.user)
+    if branch_id is None:
+        raise PermissionDenied
+    today, month, period = _selection(request)
+    branch = Branch.objects.get(pk=branch_id)
+    rows = selectors.branch_rows(
+        branches=Branch.objects.filter(pk=branch_id), month=month, period=period, today=today
+    )
+    leader = access.profile(request.user)
+    return render(
+        request,
+        "inspections/leader.html",
+        {
+            "branch": branch,
+            "row": rows[0],
+            "month": month,
+            "period": period,
+            "visits": list(LeaderVisit.objects.filter(leader=leader, branch=branch)[:50]),
+            "briefings": list(
+                Briefing.objects.filter(branch=branch).select_related("given_by")[:50]
+            ),
+            "visit_form": LeaderVisitForm(),
+            "briefing_form": BriefingForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_settings(request, branch_id: int):
+    branch = managed_branch_or_404(request.user, branch_id)
+    form = BranchSettingsForm(request.POST or None, instance=branch)
+    if request.method == "POST" and form.is_valid():
+        branch_services.branch_settings_update(
+            branch=Branch.objects.get(pk=branch.pk), values=form.cleaned_data, by=request.user
+        )
+        messages.success(request, _("The branch settings are saved."))
+        return redirect("inspections:branch_settings", branch_id=branch.pk)
+    return render(request, "inspections/settings.html", {"form": form, "branch": branch})
+
+
+@login_required
+def exemplary_list(request):
+    """R63: every member reads the published cases; a secretary also sees the branch's drafts."""
+    cases = list(
+        ExemplaryCase.objects.visible_to(request.user).select_related("branch", "member")[:200]
+    )
+    return render(
+        request,
+        "inspections/exemplary_list.html",
+        {"cases": cases, "can_add": access.secretary_branch_id(request.user) is not None},
+    )
+
+
+@login_required
+def exemplary_detail(request, pk: int):
+    case = access.get_visible_or_404(
+        ExemplaryCase.objects.select_related("branch", "member"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "inspections/exemplary_detail.html",
+        {"case": case, "can_edit": access.can_manage_branch(request.user, case.branch_id)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemplary_edit(request, pk: int | None = None):
+    """The secretary records a case of their branch (or changes one)."""
+    case = None
+    if pk is not None:
+        case = access.get_visible_or_404(ExemplaryCase.objects, request.user, pk=pk)
+        branch = managed_branch_or_404(request.user, case.branch_id)
+    else:
+        branch_id = access.secretary_branch_id(request.user)
+        if branch_id is None:
+            raise PermissionDenied
+        branch = managed_branch_or_404(request.user, branch_id)
+    form = ExemplaryCaseForm(request.POST or None, instance=case, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        saved = branch_services.exemplary_case_save(
+            branch=branch,
+            values=form.cleaned_data,
+            by=request.user,
+            case=ExemplaryCase.objects.get(pk=case.pk) if case else None,
+        )
+        messages.success(request, _("The exemplary case is saved."))
+        return redirect("inspections:exemplary_detail", pk=saved.pk)
+    return render(request, "inspections/exemplary_form.html", {"form": form, "case": case})
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def matrix_export(request, branch_id: int):
+    branch = managed_branch_or_404(request.user, branch_id)
+    today, month, period = _selection(request)
+    data = selectors.branch_dashboard(
+        branch=branch, user=request.user, month=month, period=period, today=today
+    )
+    content = exports.matrix_xlsx(data)
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=branch,
+        branch_id=branch.pk,
+        object_repr=f"monthly talks matrix {period.start}..{period.end}",
+    )
+    return _xlsx(content, f"matrix-{branch.pk}-{period.start}.xlsx")
+
+
+@login_required
+def opinion_export(request, branch_id: int):
+    branch = managed_branch_or_404(request.user, branch_id)
+    opinions = (
+        Opinion.objects.visible_to(request.user)
+        .filter(branch=branch)
+        .select_related("contact", "conveyed_by")
+        .order_by("received_on", "pk")
+    )
+    content = exports.opinions_xlsx(opinions, timezone.localdate())
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=branch,
+        branch_id=branch.pk,
+        object_repr="opinion queue",
+    )
+    return _xlsx(content, f"opinions-{branch.pk}.xlsx")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contact_views, handbook, views
+from . import branch_views, contact_views, handbook, views
 
 app_name = "talks"
 
@@ -16,4 +16,19 @@ urlpatterns = [
     path("handbook/pdf/", handbook.handbook_pdf, name="handbook_pdf"),
     path("handbook/<int:member_pk>/", handbook.handbook, name="member_handbook"),
     path("handbook/<int:member_pk>/pdf/", handbook.handbook_pdf, name="member_handbook_pdf"),
+    # Secretary's and leader's side (branch_views): R43 queue, R51 events, R52, R54.
+    path("branch/opinions/", branch_views.opinion_queue, name="opinion_queue"),
+    path("branch/opinions/new/", branch_views.opinion_box_create, name="opinion_box_create"),
+    path("branch/opinions/<int:pk>/", branch_views.opinion_detail, name="opinion_detail"),
+    path("branch/events/", branch_views.event_list, name="branch_events"),
+    path(
+        "branch/contacts/<int:contact_pk>/events/new/",
+        branch_views.branch_event_create,
+        name="branch_event_create",
+    ),
+    path("branch/symposiums/", branch_views.symposium_list, name="symposium_list"),
+    path("branch/symposiums/new/", branch_views.symposium_create, name="symposium_create"),
+    path("branch/symposiums/<int:pk>/", branch_views.symposium_detail, name="symposium_detail"),
+    path("leader/visits/new/", branch_views.leader_visit_create, name="leader_visit_create"),
+    path("branch/briefings/new/", branch_views.briefing_create, name="briefing_create"),
 ]

@@ -1,0 +1,105 @@
+"""The secretary's forms for contacts (R31–R33) and assignments (R44)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Branch, Member
+
+from .models import Category, Contact
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.attrs = {"data-once": ""}
+    helper.add_input(Submit("save", label, css_class="btn-party"))
+    return helper
+
+
+class ContactForm(forms.ModelForm):
+    """One form for the three categories; the fields of the other categories are ignored."""
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "category",
+            "department",
+            "teaching_group",
+            "staff_no",
+            "activist_stage",
+            "activist_stage_since",
+            "hardship_kind",
+            "hardship_description",
+            "active",
+        ]
+        widgets = {
+            "activist_stage_since": _date_widget(),
+            "hardship_description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.instance.branch = branch
+        self.fields["activist_stage"].help_text = _("Activists and applicants only.")
+        self.fields["hardship_kind"].help_text = _("Staff in hardship only.")
+        self.fields["hardship_description"].help_text = _(
+            "Confidential: read only by the assigned member and the branch secretary."
+        )
+        self.helper = _helper(_("Save"))
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        if category == Category.ACTIVIST and not data.get("activist_stage"):
+            self.add_error("activist_stage", _("Give the stage of an activist or applicant."))
+        if category == Category.HARDSHIP and not data.get("hardship_kind"):
+            self.add_error("hardship_kind", _("Give the kind of hardship."))
+        since = data.get("activist_stage_since")
+        if since and since > timezone.localdate():
+            self.add_error("activist_stage_since", _("The date cannot be in the future."))
+        return data
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return obj.name
+
+
+class AssignmentForm(forms.Form):
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    started_on = forms.DateField(label=_("From"), widget=_date_widget())
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
+        self.helper = _helper(_("Assign"))
+
+
+class ReassignForm(forms.Form):
+    member = MemberChoiceField(label=_("New member"), queryset=Member.objects.none())
+    on = forms.DateField(label=_("From"), widget=_date_widget())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
+        self.helper = _helper(_("Reassign"))
+
+
+class EndAssignmentForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day"), widget=_date_widget())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("End the assignment"))

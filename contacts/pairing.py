@@ -1,0 +1,178 @@
+"""R53 pairing proposal: a pure function from plain data to proposed pairs, with reasons.
+
+Rules, in order:
+1. Existing pairs are kept (only unassigned contacts are proposed).
+2. Every member without a teacher gets one first (R44), preferring the same teaching group,
+   then the same department.
+3. The other unassigned contacts are spread so that loads stay within floor(ratio)..ceil(ratio):
+   members below floor(ratio) are filled first, then members below ceil(ratio); among those, the
+   least loaded, then the same teaching group, then the same department is preferred.
+   A teacher can only go to a member who has none (R44).
+4. Ties are broken by id, so the same input always gives the same proposal.
+Contacts that cannot be placed (every member at ceil(ratio), or a teacher when every member
+has one) are returned as left over with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+from .models import Assignment, Contact
+
+TEACHER = "teacher"
+
+REASONS = {
+    "no_teacher_yet": _("no teacher yet"),
+    "same_teaching_group": _("same teaching group"),
+    "same_department": _("same department"),
+    "balances_ratio": _("balances the ratio"),
+}
+LEFT_OVER_REASONS = {
+    "members_full": _("every member already has the ratio's number of contacts"),
+    "teachers_full": _("every member already has a teacher (R44)"),
+}
+
+
+@dataclass(frozen=True)
+class MemberData:
+    id: int
+    load: int  # current contacts
+    has_teacher: bool
+    department_id: int | None = None
+    teaching_group: str = ""
+
+
+@dataclass(frozen=True)
+class ContactData:
+    id: int
+    category: str
+    department_id: int | None = None
+    teaching_group: str = ""
+
+
+@dataclass
+class Pair:
+    member_id: int
+    contact_id: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASONS[code]) for code in self.reasons]
+
+
+@dataclass
+class Proposal:
+    pairs: list[Pair]
+    left_over: list[tuple[int, str]]  # (contact id, reason code)
+
+
+def _affinity(member: MemberData, contact: ContactData) -> list[str]:
+    if member.teaching_group and member.teaching_group == contact.teaching_group:
+        return ["same_teaching_group"]
+    if member.department_id is not None and member.department_id == contact.department_id:
+        return ["same_department"]
+    return []
+
+
+def _closeness(member: MemberData, contact: ContactData) -> int:
+    """0 same teaching group, 1 same department, 2 neither (smaller is better)."""
+    reasons = _affinity(member, contact)
+    return {"same_teaching_group": 0, "same_department": 1}.get(reasons[0], 2) if reasons else 2
+
+
+def propose(
+    members: list[MemberData], contacts: list[ContactData], ratio: Decimal | float
+) -> Proposal:
+    members = sorted(members, key=lambda m: m.id)
+    pending = sorted(contacts, key=lambda c: c.id)
+    low, high = math.floor(ratio), math.ceil(ratio)
+    load = {m.id: m.load for m in members}
+    has_teacher = {m.id: m.has_teacher for m in members}
+    pairs: list[Pair] = []
+
+    # 1. A teacher for every member without one (R44).
+    for member in members:
+        if has_teacher[member.id]:
+            continue
+        teachers = [c for c in pending if c.category == TEACHER]
+        if not teachers:
+            break
+        best = min(teachers, key=lambda c: (_closeness(member, c), c.id))
+        pending.remove(best)
+        pairs.append(Pair(member.id, best.id, ["no_teacher_yet", *_affinity(member, best)]))
+        has_teacher[member.id] = True
+        load[member.id] += 1
+
+    # 2. The rest by the ratio.
+    left_over: list[tuple[int, str]] = []
+    for contact in pending:
+        candidates = [m for m in members if contact.category != TEACHER or not has_teacher[m.id]]
+        if not candidates:
+            left_over.append((contact.id, "teachers_full"))
+            continue
+        below_floor = [m for m in candidates if load[m.id] < low]
+        pool = below_floor or [m for m in candidates if load[m.id] < high]
+        if not pool:
+            left_over.append((contact.id, "members_full"))
+            continue
+        best = min(pool, key=lambda m: (load[m.id], _closeness(m, contact), m.id))
+        reasons = ["balances_ratio", *_affinity(best, contact)]
+        if contact.category == TEACHER:
+            reasons.insert(0, "no_teacher_yet")
+            has_teacher[best.id] = True
+        pairs.append(Pair(best.id, contact.id, reasons))
+        load[best.id] += 1
+    pairs.sort(key=lambda p: (p.member_id, p.contact_id))
+    return Proposal(pairs, left_over)
+
+
+def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
+    """Read the branch (four queries) and propose; returns the proposal and the members and
+    contacts by id for display."""
+    in_force = Q(assignments__started_on__lte=today) & (
+        Q(assignments__ended_on__isnull=True) | Q(assignments__ended_on__gte=today)
+    )
+    members = {
+        m.pk: m
+        for m in Member.objects.active()
+        .filter(branch=branch)
+        .select_related("department")
+        .annotate(
+            load=Count("assignments", filter=in_force, distinct=True),
+            teachers=Count(
+                "assignments",
+                filter=in_force & Q(assignments__contact_category=TEACHER),
+                distinct=True,
+            ),
+        )
+        .order_by("pk")
+    }
+    assigned = Assignment.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    contacts = {
+        c.pk: c
+        for c in Contact.objects.active()
+        .filter(branch=branch)
+        .exclude(pk__in=assigned.values("contact_id"))
+        .select_related("department")
+        .order_by("pk")
+    }
+    proposal = propose(
+        [
+            MemberData(m.pk, m.load, m.teachers > 0, m.department_id, m.teaching_group)
+            for m in members.values()
+        ],
+        [
+            ContactData(c.pk, c.category, c.department_id, c.teaching_group)
+            for c in contacts.values()
+        ],
+        branch.pairing_ratio,
+    )
+    return proposal, members, contacts

@@ -1,0 +1,309 @@
+"""Dashboard reads: the branch dashboard and the per-branch headline rows (school, leader).
+
+Every figure comes from talks/obligations.py; each function runs a fixed number of queries
+whatever the number of members, contacts, months or branches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from members.models import Branch, Member
+from talks import obligations
+from talks.models import MustTalkEvent, Opinion, Symposium
+from talks.obligations import EventState, Month, MonthState
+
+from .charts import completion_trend_svg
+from .models import ReportStatus, Semester, SemesterReport
+
+FALLBACK_MONTHS = 6
+TREND_MONTHS = 12
+# R43: the age buckets of open opinions on the dashboard, in days since received.
+AGE_BUCKETS = [(0, 7), (8, 14), (15, 30), (31, None)]
+
+
+@dataclass
+class Period:
+    """The matrix period: a semester row, or (when none contains today) the last six months."""
+
+    semester: Semester | None
+    start: date
+    end: date
+    months: list[Month] = field(default_factory=list)
+
+
+def parse_month(value: str | None, today: date) -> Month:
+    """?month=YYYY-MM; anything else (or a future month) means the current month."""
+    current = Month.of(today)
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        chosen = Month(year, month)
+        chosen.first  # noqa: B018 - raises ValueError for a month outside 1..12
+    except ValueError:
+        return current
+    return min(chosen, current)
+
+
+def pick_period(semester_id: str | None, today: date) -> Period:
+    semester = None
+    if semester_id and semester_id.isdigit():
+        semester = Semester.objects.filter(pk=semester_id).first()
+    if semester is None and not semester_id:
+        semester = Semester.objects.containing(today).first()
+    if semester is not None:
+        months = obligations.months_between(semester.start_on, semester.end_on)
+        return Period(semester, semester.start_on, semester.end_on, months)
+    months = [Month.of(today)]
+    while len(months) < FALLBACK_MONTHS:
+        months.insert(0, months[0].previous())
+    return Period(None, months[0].first, months[-1].last, months)
+
+
+def _trend_months(month: Month) -> list[Month]:
+    months = [month]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, months[0].previous())
+    return months
+
+
+def _rate(states: list[MonthState]) -> float | None:
+    """Completion rate as in obligations.Figures: partial months count half."""
+    counts = Counter(states)
+    due = counts[MonthState.COMPLETE] + counts[MonthState.PARTIAL] + counts[MonthState.MISSING]
+    if not due:
+        return None
+    return (counts[MonthState.COMPLETE] + 0.5 * counts[MonthState.PARTIAL]) / due
+
+
+def _handbook_url(member_id: int, month: Month) -> str:
+    base = reverse("talks:member_handbook", args=[member_id])
+    return f"{base}?{urlencode({'start': month.first, 'end': month.last})}"
+
+
+def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
+    """R43: open opinions by age and past the deadline, in one query."""
+    buckets = {}
+    for low, high in AGE_BUCKETS:
+        condition = Q(received_on__lte=today - timedelta(days=low))
+        if high is not None:
+            condition &= Q(received_on__gte=today - timedelta(days=high))
+        buckets[f"age_{low}"] = Count("pk", filter=condition)
+    return opinions.open().aggregate(
+        open=Count("pk"), past_due=Count("pk", filter=Q(due_on__lt=today)), **buckets
+    )
+
+
+def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, today: date) -> dict:
+    """Everything on the branch dashboard in eleven queries."""
+    member_qs = Member.objects.active().filter(branch=branch)
+    members = list(member_qs.visible_to(user).order_by("name", "pk"))
+    trend_months = _trend_months(month)
+    wanted = sorted(set(period.months) | set(trend_months))
+    states = obligations.member_month_states(member_qs, wanted)
+
+    current = Month.of(today)
+    matrix = []
+    for member in members:
+        by_month = states.get(member.pk, {})
+        cells = []
+        for m in period.months:
+            state = by_month.get(m)
+            cells.append(
+                {
+                    "month": m,
+                    "state": state,
+                    "future": m > current,
+                    "url": _handbook_url(member.pk, m) if state is not None else "",
+                }
+            )
+        matrix.append({"member": member, "cells": cells})
+
+    month_counts = obligations.month_state_counts(
+        states.get(member.pk, {}).get(month) for member in members
+    )
+    trend = [
+        (
+            str(m),
+            _rate([by_month[m] for by_month in states.values() if m in by_month]),
+        )
+        for m in trend_months
+    ]
+
+    soon = today + timedelta(days=branch.musttalk_due_soon_days)
+    events = [
+        {
+            "event": event,
+            "state": obligations.event_state(event, today),
+            "days_left": obligations.event_days_left(event, today),
+        }
+        for event in MustTalkEvent.objects.visible_to(user)
+        .filter(branch=branch, due_on__lte=soon)
+        .open()
+        .select_related("contact", "member")
+        .order_by("due_on", "pk")
+    ]
+    for row in events:
+        row["days_overdue"] = -row["days_left"]
+    event_totals = obligations.event_counts(
+        MustTalkEvent.objects.filter(branch=branch, occurred_on__range=(period.start, period.end)),
+        group_by="branch_id",
+        today=today,
+    ).get(branch.pk, Counter())
+
+    reports: Counter = Counter()
+    if period.semester is not None:
+        reports = Counter(
+            {
+                row["status"]: row["n"]
+                for row in SemesterReport.objects.filter(
+                    semester=period.semester, member__in=member_qs.values("pk")
+                )
+                .values("status")
+                .annotate(n=Count("pk"))
+            }
+        )
+    report_rows = [
+        {"status": status, "label": label, "count": reports[status]}
+        for status, label in ReportStatus.choices
+    ]
+    report_rows.append(
+        {
+            "status": "none",
+            "label": _("Not started"),
+            "count": max(len(members) - sum(reports.values()), 0),
+        }
+    )
+    symposiums = Symposium.objects.filter(
+        branch=branch, held_on__range=(period.start, period.end)
+    ).count()
+    return {
+        "branch": branch,
+        "month": month,
+        "period": period,
+        "members": members,
+        "matrix": matrix,
+        "month_summary": [{"state": s, "count": month_counts[s.value]} for s in MonthState],
+        "no_contact_count": sum(1 for m in members if month not in states.get(m.pk, {})),
+        "trend_svg": completion_trend_svg(
+            trend, _("Completion of monthly talks, last 12 months (partial counts half)")
+        ),
+        "trend": trend,
+        "events": events,
+        "event_totals": {state.value: event_totals[state.value] for state in EventState},
+        "without_teacher": list(
+            obligations.members_without_teacher(member_qs, today).order_by("name", "pk")
+        ),
+        "opinions": _opinion_ages(Opinion.objects.filter(branch=branch), today),
+        "age_buckets": AGE_BUCKETS,
+        "symposiums": symposiums,
+        "symposium_target": branch.symposium_target,
+        "symposium_short": symposiums < branch.symposium_target,
+        "reports": report_rows,
+    }
+
+
+SORT_KEYS = [
+    "name",
+    "members",
+    "completion",
+    "missing",
+    "without_teacher",
+    "overdue",
+    "opinions_open",
+    "opinions_late",
+    "symposiums",
+    "reports_in",
+]
+
+
+def branch_rows(
+    *, branches: QuerySet[Branch], month: Month, period: Period, today: date, sort: str = "name"
+) -> list[dict]:
+    """Headline figures per branch (aggregates only, never text) in nine queries."""
+    branch_list = list(branches.order_by("name", "pk"))
+    ids = [b.pk for b in branch_list]
+    member_qs = Member.objects.active().filter(branch_id__in=ids)
+    branch_of = dict(member_qs.values_list("pk", "branch_id"))
+    rows = {
+        b.pk: {
+            "branch": b,
+            "name": b.name,
+            "members": 0,
+            "states": Counter(),
+            "without_teacher": 0,
+            "overdue": 0,
+            "opinions_open": 0,
+            "opinions_late": 0,
+            "symposiums": 0,
+            "symposium_target": b.symposium_target,
+            "reports_in": 0,
+        }
+        for b in branch_list
+    }
+    for branch_id in branch_of.values():
+        rows[branch_id]["members"] += 1
+    for member_id, by_month in obligations.member_month_states(member_qs, [month]).items():
+        state = by_month.get(month)
+        if state is not None and member_id in branch_of:
+            rows[branch_of[member_id]]["states"][state] += 1
+    for row in (
+        obligations.members_without_teacher(member_qs, today)
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[row["branch_id"]]["without_teacher"] = row["n"]
+    events = obligations.event_counts(
+        MustTalkEvent.objects.filter(branch_id__in=ids).open(), group_by="branch_id", today=today
+    )
+    for branch_id, counts in events.items():
+        rows[branch_id]["overdue"] = counts[EventState.OVERDUE]
+    for row in (
+        Opinion.objects.filter(branch_id__in=ids)
+        .open()
+        .values("branch_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+    ):
+        rows[row["branch_id"]]["opinions_open"] = row["n"]
+        rows[row["branch_id"]]["opinions_late"] = row["late"]
+    for row in (
+        Symposium.objects.filter(branch_id__in=ids, held_on__range=(period.start, period.end))
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[row["branch_id"]]["symposiums"] = row["n"]
+    if period.semester is not None:
+        for row in (
+            SemesterReport.objects.filter(
+                semester=period.semester,
+                member__in=member_qs.values("pk"),
+                status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+            )
+            .values("member__branch_id")
+            .annotate(n=Count("pk"))
+        ):
+            rows[row["member__branch_id"]]["reports_in"] = row["n"]
+    result = list(rows.values())
+    for row in result:
+        row["completion"] = _rate(list(row["states"].elements()))
+        row["completion_percent"] = (
+            None if row["completion"] is None else round(row["completion"] * 100)
+        )
+        row["missing"] = row["states"][MonthState.MISSING]
+        row["symposium_short"] = row["symposiums"] < row["symposium_target"]
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key, sort = "name", "name"
+    # Branches with nothing to rate (None) go last whichever the direction.
+    present = sorted(
+        (row for row in result if row[key] is not None),
+        key=lambda row: (row[key], row["name"]),
+        reverse=sort.startswith("-"),
+    )
+    return present + [row for row in result if row[key] is None]

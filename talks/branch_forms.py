@@ -1,0 +1,176 @@
+"""The secretary's and leader's forms of talks: opinion queue (R43), symposiums (R52), leaders'
+visits and briefings (R54)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .branch_services import NEXT_STATUSES
+from .models import OpinionStatus, VisitKind
+
+OPINIONS_MAX_LINES = 50
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_future(day: date) -> date:
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return day
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.attrs = {"data-once": ""}
+    helper.add_input(Submit("save", label, css_class="btn-party"))
+    return helper
+
+
+class OpinionStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    answer = forms.CharField(
+        label=_("Answer to the person"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when the status becomes “answered”: it closes the loop."),
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (s, OpinionStatus(s).label) for s in NEXT_STATUSES[current]
+        ]
+        self.helper = _helper(_("Change status"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == OpinionStatus.ANSWERED and not data.get("answer", "").strip():
+            self.add_error("answer", _("Write the answer given to the person who raised it."))
+        return data
+
+
+class BoxOpinionForm(forms.Form):
+    """An opinion from the opinion box, entered by the secretary."""
+
+    received_on = forms.DateField(label=_("Received on"), widget=_date_widget())
+    raised_by_name = forms.CharField(label=_("Raised by (if known)"), max_length=60, required=False)
+    content = forms.CharField(
+        label=_("Opinion or request"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add to the queue"))
+
+    def clean_received_on(self) -> date:
+        return _not_future(self.cleaned_data["received_on"])
+
+
+def opinion_lines(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > OPINIONS_MAX_LINES:
+        raise forms.ValidationError(
+            _("At most %(n)s opinions at a time.") % {"n": OPINIONS_MAX_LINES}
+        )
+    if any(len(line) > 2000 for line in lines):
+        raise forms.ValidationError(_("Each opinion must be at most 2000 characters."))
+    return lines
+
+
+class SymposiumForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=_date_widget())
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    party_representatives = forms.IntegerField(
+        label=_("Representatives of democratic parties"), min_value=0, max_value=500, initial=0
+    )
+    masses_representatives = forms.IntegerField(
+        label=_("Representatives of the masses"), min_value=0, max_value=500, initial=0
+    )
+    members_present = forms.IntegerField(
+        label=_("Party members"), min_value=0, max_value=500, initial=0
+    )
+    participants = forms.CharField(
+        label=_("Participants"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    opinions = forms.CharField(
+        label=_("Opinions or requests raised"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; each goes to the branch's opinion queue."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+    def clean_held_on(self) -> date:
+        return _not_future(self.cleaned_data["held_on"])
+
+    def clean_opinions(self) -> list[str]:
+        return opinion_lines(self.cleaned_data["opinions"])
+
+    def clean(self):
+        data = super().clean()
+        people = sum(
+            data.get(name) or 0
+            for name in ("party_representatives", "masses_representatives", "members_present")
+        )
+        if not self.errors and people == 0:
+            self.add_error("masses_representatives", _("A symposium has participants: count them."))
+        return data
+
+
+class LeaderVisitForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=_date_widget())
+    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
+    people_met = forms.CharField(label=_("People met"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record the visit"))
+        self.helper.form_action = "talks:leader_visit_create"
+
+    def clean_date(self) -> date:
+        return _not_future(self.cleaned_data["date"])
+
+
+class BriefingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=_date_widget())
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    audience = forms.CharField(label=_("Audience"), max_length=200)
+    content = forms.CharField(
+        label=_("Content"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record the briefing"))
+        self.helper.form_action = "talks:briefing_create"
+
+    def clean_date(self) -> date:
+        return _not_future(self.cleaned_data["date"])

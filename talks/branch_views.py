@@ -1,0 +1,319 @@
+"""The secretary's pages of talks: the opinion queue (R43), the branch's must-talk events (R51),
+symposiums (R52); the leader's visits and briefings (R54).
+
+The branch is the secretary's own (an admin names one with ?branch=); a single object of a
+branch the user does not manage is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contacts.models import Contact
+from members import access
+from members.models import Branch
+
+from . import branch_services, obligations, services
+from .branch_forms import (
+    BoxOpinionForm,
+    BriefingForm,
+    LeaderVisitForm,
+    OpinionStatusForm,
+    SymposiumForm,
+)
+from .forms import MustTalkEventForm
+from .models import (
+    MustTalkEvent,
+    Opinion,
+    OpinionStatus,
+    Symposium,
+)
+
+LIST_LIMIT = 500
+
+
+def managed_branch(request) -> Branch:
+    """The secretary's branch, or for an admin the branch named by ?branch=; others: 403."""
+    user = request.user
+    branch_id = access.secretary_branch_id(user)
+    if access.is_admin(user) and request.GET.get("branch", "").isdigit():
+        branch_id = int(request.GET["branch"])
+    if branch_id is None or not access.can_manage_branch(user, branch_id):
+        raise PermissionDenied
+    branch = Branch.objects.visible_to(user).filter(pk=branch_id).first()
+    if branch is None:
+        raise Http404
+    return branch
+
+
+def managed_object_or_404(queryset, user, **lookup):
+    """Through visible_to, and only in a branch the user manages: anything else is a 404."""
+    obj = access.get_visible_or_404(queryset, user, **lookup)
+    if not access.can_manage_branch(user, obj.branch_id):
+        raise Http404
+    return obj
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _opinion_row(opinion: Opinion, today) -> dict:
+    end = timezone.localdate(opinion.answered_at) if opinion.answered_at else today
+    return {
+        "opinion": opinion,
+        "days": (end - opinion.received_on).days,
+        "past_due": opinion.status != OpinionStatus.ANSWERED and today > opinion.due_on,
+        "answered_late": opinion.answered_at is not None and end > opinion.due_on,
+        "raised_by": opinion.raised_by_name or (opinion.contact.name if opinion.contact else ""),
+    }
+
+
+@login_required
+def opinion_queue(request):
+    """R43: the queue, open ones first by age; ?status=all or one status."""
+    branch = managed_branch(request)
+    status = request.GET.get("status", "open")
+    opinions = (
+        Opinion.objects.visible_to(request.user)
+        .filter(branch=branch)
+        .select_related("contact", "conveyed_by")
+        .order_by("received_on", "pk")
+    )
+    if status == "open":
+        opinions = opinions.open()
+    elif status in OpinionStatus.values:
+        opinions = opinions.filter(status=status)
+    else:
+        status = "all"
+    today = timezone.localdate()
+    return render(
+        request,
+        "talks/branch_opinions.html",
+        {
+            "branch": branch,
+            "rows": [_opinion_row(o, today) for o in opinions[:LIST_LIMIT]],
+            "status": status,
+            "statuses": [("open", _("Open")), *OpinionStatus.choices, ("all", _("All"))],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_detail(request, pk: int):
+    opinion = managed_object_or_404(
+        Opinion.objects.select_related("contact", "conveyed_by", "talk", "symposium"),
+        request.user,
+        pk=pk,
+    )
+    form = OpinionStatusForm(request.POST or None, current=opinion.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_services.opinion_status_change(
+                opinion=opinion, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The opinion's status is changed."))
+            return redirect("talks:opinion_detail", pk=opinion.pk)
+    return render(
+        request,
+        "talks/branch_opinion_detail.html",
+        {
+            "row": _opinion_row(opinion, timezone.localdate()),
+            "opinion": opinion,
+            "changes": list(opinion.changes.select_related("by")),
+            "form": form if form.fields["to_status"].choices else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_box_create(request):
+    branch = managed_branch(request)
+    form = BoxOpinionForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        opinion = branch_services.opinion_box_record(
+            branch=branch, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The opinion is in the queue."))
+        return redirect("talks:opinion_detail", pk=opinion.pk)
+    return render(request, "talks/branch_form.html", {"form": form, "title": _("Opinion box")})
+
+
+@login_required
+def event_list(request):
+    """R51: the branch's must-talk events, filtered by state (default: open and overdue)."""
+    branch = managed_branch(request)
+    today = timezone.localdate()
+    state = request.GET.get("state", "pending")
+    events = (
+        MustTalkEvent.objects.visible_to(request.user)
+        .filter(branch=branch)
+        .select_related("contact", "member")
+    )
+    if state in obligations.EventState._value2member_map_:
+        events = events.filter(obligations.event_state_filter(obligations.EventState(state), today))
+    elif state == "pending":
+        events = events.open()
+    else:
+        state = "all"
+    rows = [
+        {
+            "event": event,
+            "state": obligations.event_state(event, today),
+            "days_left": obligations.event_days_left(event, today),
+        }
+        for event in events.order_by("due_on", "pk")[:LIST_LIMIT]
+    ]
+    for row in rows:
+        row["days_overdue"] = -row["days_left"]
+    states = [("pending", _("Waiting for a talk"))]
+    states += [(s.value, s.label) for s in obligations.EventState] + [("all", _("All"))]
+    contacts = Contact.objects.visible_to(request.user).filter(branch=branch).active()
+    return render(
+        request,
+        "talks/branch_events.html",
+        {
+            "branch": branch,
+            "rows": rows,
+            "state": state,
+            "states": states,
+            "contacts": contacts.order_by("name", "pk"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_event_create(request, contact_pk: int):
+    """R51: the secretary records an event for any contact of the branch."""
+    contact = managed_object_or_404(
+        Contact.objects.select_related("branch"), request.user, pk=contact_pk
+    )
+    form = MustTalkEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.must_talk_event_record(contact=contact, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The must-talk event is recorded."))
+            return redirect("talks:branch_events")
+    return render(
+        request,
+        "talks/event_form.html",
+        {"form": form, "contact": contact, "deadline_days": contact.branch.musttalk_deadline_days},
+    )
+
+
+@login_required
+def symposium_list(request):
+    """R52: the branch's symposiums; the semester count against the target is on the dashboard."""
+    branch = managed_branch(request)
+    symposiums = (
+        Symposium.objects.visible_to(request.user)
+        .filter(branch=branch)
+        .prefetch_related("opinions")
+    )
+    return render(
+        request,
+        "talks/branch_symposiums.html",
+        {"branch": branch, "symposiums": list(symposiums[:LIST_LIMIT])},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def symposium_create(request):
+    branch = managed_branch(request)
+    form = SymposiumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        symposium = branch_services.symposium_record(
+            branch=branch, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The symposium is recorded."))
+        return redirect("talks:symposium_detail", pk=symposium.pk)
+    return render(request, "talks/branch_form.html", {"form": form, "title": _("New symposium")})
+
+
+@login_required
+def symposium_detail(request, pk: int):
+    """Members of the branch may read a symposium (BranchRecordQuerySet); others get 404."""
+    symposium = access.get_visible_or_404(Symposium.objects, request.user, pk=pk)
+    return render(
+        request,
+        "talks/branch_symposium_detail.html",
+        {
+            "symposium": symposium,
+            "opinions": list(symposium.opinions.all()),
+            "can_manage": access.can_manage_branch(request.user, symposium.branch_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def leader_visit_create(request):
+    """R54: the leader records a visit at their contact point (from the leader's page)."""
+    branch_id = access.leader_branch_id(request.user)
+    if branch_id is None:
+        raise PermissionDenied
+    form = LeaderVisitForm(request.POST)
+    if form.is_valid():
+        branch_services.leader_visit_record(
+            leader=access.profile(request.user),
+            branch=Branch.objects.get(pk=branch_id),
+            by=request.user,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The visit is recorded."))
+    else:
+        messages.error(request, _("The visit was not recorded: %(errors)s") % _errors(form))
+    return redirect("inspections:leader_home")
+
+
+@login_required
+@require_POST
+def briefing_create(request):
+    """R54: a briefing, by the leader at their contact point or by the branch secretary."""
+    branch_id = access.leader_branch_id(request.user) or access.secretary_branch_id(request.user)
+    if branch_id is None:
+        raise PermissionDenied
+    form = BriefingForm(request.POST)
+    if form.is_valid():
+        branch_services.briefing_record(
+            branch=Branch.objects.get(pk=branch_id),
+            given_by=access.profile(request.user),
+            by=request.user,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The briefing is recorded."))
+    else:
+        messages.error(request, _("The briefing was not recorded: %(errors)s") % _errors(form))
+    if access.leader_branch_id(request.user):
+        return redirect("inspections:leader_home")
+    return redirect("inspections:branch_home")
+
+
+def _errors(form) -> dict:
+    return {
+        "errors": "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}"
+            for name, errs in form.errors.items()
+        )
+    }
