@@ -74,7 +74,7 @@ class Row:
 
     kwargs: object = None  # callable(world) -> dict
     expect: dict = field(default_factory=dict)
-    query: str = ""
+    query: object = None  # callable(world) -> "?..."
 
     def expected(self, role: str):
         if role in self.expect:
@@ -95,6 +95,21 @@ BRANCH_MEMBERS = dict(
 
 def pk(attr):
     return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def branch_kwargs(w):
+    return {"branch_id": w.branch.pk}
+
+
+def branch_query(w):
+    """Admins name the branch they manage; secretaries always get their own."""
+    return f"?branch={w.branch.pk}"
+
+
+# Pages of the branch's secretary (and, with ?branch=, the admin); other roles 403.
+SECRETARY_PAGE = only(403, secretary=200, other_branch_secretary=200, admin=200)
+# Objects of `branch` that only its secretary and the admin manage; to anyone else 404.
+MANAGED_OBJECT = only(404, secretary=200, admin=200)
 
 
 MATRIX: dict[str, Row] = {
@@ -121,6 +136,14 @@ MATRIX: dict[str, Row] = {
     "contacts:assistance_create": Row(pk("hardship"), only(404, member_a=200, secretary=200)),
     # Who read the contact's records: its branch secretary and the admin; others who may open the
     # contact get 403, the rest 404.
+    # Secretary's side of contacts (contacts/manage_views.py).
+    "contacts:manage_list": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "contacts:manage_create": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "contacts:pairing": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "contacts:manage_detail": Row(pk("teacher"), MANAGED_OBJECT),
+    "contacts:manage_edit": Row(pk("teacher"), MANAGED_OBJECT),
+    "contacts:manage_reassign": Row(pk("teacher_assignment"), MANAGED_OBJECT),
+    "contacts:manage_end": Row(pk("teacher_assignment"), MANAGED_OBJECT),
     "contacts:contact_audit": Row(
         pk("hardship"), only(404, secretary=200, admin=200, member_a=403, leader=403)
     ),
@@ -145,8 +168,38 @@ MATRIX: dict[str, Row] = {
         lambda w: {"member_pk": w.member_a.pk},
         only(404, member_a=200, secretary=200, leader=200, admin=200),
     ),
+    # Secretary's and leader's side (talks/branch_views.py): R43, R51, R52, R54.
+    "talks:opinion_queue": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:opinion_box_create": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:opinion_detail": Row(pk("opinion"), MANAGED_OBJECT),
+    "talks:branch_events": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:branch_event_create": Row(lambda w: {"contact_pk": w.teacher.pk}, MANAGED_OBJECT),
+    "talks:symposium_list": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:symposium_create": Row(expect=SECRETARY_PAGE, query=branch_query),
+    # Every member of the branch (and its leader) reads its symposiums.
+    "talks:symposium_detail": Row(
+        pk("symposium"),
+        only(404, member_a=200, member_b=200, committee=200, secretary=200, leader=200, admin=200),
+    ),
+    # POST only (the forms are on the leader's page).
+    "talks:leader_visit_create": Row(expect=only(405)),
+    "talks:briefing_create": Row(expect=only(405)),
     # --- inspections: role homes
-    "inspections:branch_home": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    # An admin is sent on to the school overview.
+    "inspections:branch_home": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200, admin=REDIRECT)
+    ),
+    "inspections:branch_dashboard": Row(branch_kwargs, MANAGED_OBJECT),
+    "inspections:branch_settings": Row(branch_kwargs, MANAGED_OBJECT),
+    "inspections:matrix_export": Row(branch_kwargs, MANAGED_OBJECT),
+    "inspections:opinion_export": Row(branch_kwargs, MANAGED_OBJECT),
+    # R63: published cases are for everyone to read; the branch's secretary (or admin) edits.
+    "inspections:exemplary_list": Row(expect=only(200)),
+    "inspections:exemplary_create": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200)
+    ),
+    "inspections:exemplary_detail": Row(pk("case"), only(200)),
+    "inspections:exemplary_edit": Row(pk("case"), MANAGED_OBJECT),
     "inspections:school_home": Row(expect=only(403, admin=200)),
     "inspections:leader_home": Row(expect=only(403, leader=200)),
     # --- R61 reports: one's own (any branch member); the list and review are the secretary's.
@@ -309,7 +362,8 @@ def test_every_row_of_the_matrix_names_an_existing_url():
 def test_access_matrix(name, route, world, request, client_for):
     row = MATRIX.get(name)
     assert row is not None, f"no row in the access matrix for {name} ({route}): add one"
-    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None) + row.query
+    url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+    url += row.query(world) if row.query else ""
     wrong = []
     for role in ROLES:
         response = client_for(request.getfixturevalue(role)).get(url)
