@@ -101,7 +101,7 @@ def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
 
 
 def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, today: date) -> dict:
-    """Everything on the branch dashboard in eleven queries."""
+    """Everything on the branch dashboard in a fixed number of queries (about a dozen)."""
     member_qs = Member.objects.active().filter(branch=branch)
     members = list(member_qs.visible_to(user).order_by("name", "pk"))
     trend_months = _trend_months(month)
@@ -114,7 +114,7 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         by_month = states.get(member.pk, {})
         cells = []
         for m in period.months:
-            state = by_month.get(m)
+            state = None if m > current else by_month.get(m)
             cells.append(
                 {
                     "month": m,
@@ -226,7 +226,7 @@ SORT_KEYS = [
 def branch_rows(
     *, branches: QuerySet[Branch], month: Month, period: Period, today: date, sort: str = "name"
 ) -> list[dict]:
-    """Headline figures per branch (aggregates only, never text) in nine queries."""
+    """Headline figures per branch (aggregates only, never text) in a fixed number of queries."""
     branch_list = list(branches.order_by("name", "pk"))
     ids = [b.pk for b in branch_list]
     member_qs = Member.objects.active().filter(branch_id__in=ids)
