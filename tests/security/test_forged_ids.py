@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from contacts.models import AssistanceRecord, Category
 from members.models import (
@@ -76,7 +77,7 @@ def test_talk_form_refuses_another_members_contact(client_for, member_a, teacher
     client = client_for(member_a)
     response = client.post(reverse("talks:talk_create"), talk_data(contact_b))
     assert response.status_code == 200
-    assert "Choose one of your own contacts." in response.context["form"].errors["contact"]
+    assert gettext("Choose one of your own contacts.") in response.context["form"].errors["contact"]
     assert nothing_written()
 
 
@@ -89,7 +90,7 @@ def test_talk_form_refuses_another_branchs_event(
     )
     assert response.status_code == 200
     assert response.context["form"].errors["must_talk_event"] == [
-        "Choose an open must-talk event of this contact."
+        gettext("Choose an open must-talk event of this contact.")
     ]
     assert nothing_written()
     assert MustTalkEvent.objects.get(pk=other_branch_event.pk).closed_on is None
