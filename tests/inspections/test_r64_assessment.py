@@ -153,3 +153,18 @@ def test_r64_member_cannot_export_or_grade(member_a, semester, client_for):
     client = client_for(member_a)
     assert client.get(reverse("inspections:export_list")).status_code == 403
     assert client.get(reverse("inspections:assessment_grade", args=[row.pk])).status_code == 403
+
+
+def test_r64_cycle_pages_render_for_their_roles(admin, secretary, member_a, semester, client_for):
+    export = AssessmentExport.objects.create(semester=semester, total=1)
+    pages = [
+        (admin, reverse("inspections:export_list")),
+        (admin, reverse("inspections:export_detail", args=[export.pk])),
+        (secretary, reverse("inspections:assessment_list") + f"?semester={semester.pk}"),
+        (secretary, reverse("inspections:report_list") + f"?semester={semester.pk}"),
+        (secretary, reverse("inspections:inspection_list")),
+    ]
+    for who, url in pages:
+        response = client_for(who).get(url)
+        assert response.status_code == 200, url
+    assert "李老师" in client_for(secretary).get(pages[2][1]).content.decode()
