@@ -2,8 +2,8 @@
 
 Rules, in order:
 1. Existing pairs are kept (only unassigned contacts are proposed).
-2. Every member without a teacher gets one first (R44), preferring the same teaching group,
-   then the same department.
+2. Every member without a teacher gets one first (R44): pairs in the same teaching group are
+   made first, then in the same department, then the rest (by ids).
 3. The other unassigned contacts are spread so that loads stay within floor(ratio)..ceil(ratio):
    members below floor(ratio) are filled first, then members below ceil(ratio); among those, the
    least loaded, then the same teaching group, then the same department is preferred.
@@ -98,18 +98,26 @@ def propose(
     has_teacher = {m.id: m.has_teacher for m in members}
     pairs: list[Pair] = []
 
-    # 1. A teacher for every member without one (R44).
-    for member in members:
-        if has_teacher[member.id]:
+    # 1. A teacher for every member without one (R44): the closest pairs first.
+    teachers = [c for c in pending if c.category == TEACHER]
+    candidates = sorted(
+        (
+            (_closeness(m, c), m.id, c.id, m, c)
+            for m in members
+            if not has_teacher[m.id]
+            for c in teachers
+        ),
+        key=lambda item: item[:3],
+    )
+    taken: set[int] = set()
+    for _close, _mid, _cid, member, contact in candidates:
+        if has_teacher[member.id] or contact.id in taken:
             continue
-        teachers = [c for c in pending if c.category == TEACHER]
-        if not teachers:
-            break
-        best = min(teachers, key=lambda c: (_closeness(member, c), c.id))
-        pending.remove(best)
-        pairs.append(Pair(member.id, best.id, ["no_teacher_yet", *_affinity(member, best)]))
+        taken.add(contact.id)
+        pairs.append(Pair(member.id, contact.id, ["no_teacher_yet", *_affinity(member, contact)]))
         has_teacher[member.id] = True
         load[member.id] += 1
+    pending = [c for c in pending if c.id not in taken]
 
     # 2. The rest by the ratio.
     left_over: list[tuple[int, str]] = []

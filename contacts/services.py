@@ -92,7 +92,7 @@ def contact_update(*, contact: Contact, values: dict, by) -> Contact:
             if contact.category == Category.TEACHER:
                 _check_r44(open_assignment.member, field="category")
             open_assignment.contact_category = contact.category
-            _save_assignment(open_assignment, field="category")
+            _save_assignment(open_assignment, field="category", r44_field="category")
     contact.save()
     if (contact.activist_stage, contact.activist_stage_since) != (
         before.activist_stage,
@@ -126,7 +126,7 @@ def _r44_error(member: Member, teacher: Assignment | None, field: str) -> Valida
     return ValidationError({field: message})
 
 
-def _check_r44(member: Member, field: str = "contact") -> None:
+def _check_r44(member: Member, field: str = "member") -> None:
     teacher = (
         Assignment.objects.open()
         .filter(member=member, contact_category=Category.TEACHER)
@@ -137,7 +137,9 @@ def _check_r44(member: Member, field: str = "contact") -> None:
         raise _r44_error(member, teacher, field)
 
 
-def _save_assignment(assignment: Assignment, field: str = "contact") -> None:
+def _save_assignment(
+    assignment: Assignment, field: str = "contact", r44_field: str = "member"
+) -> None:
     """Save; a concurrent second teacher or second member hits the database constraints, which
     come back as the same field errors as the checks before them."""
     try:
@@ -147,7 +149,7 @@ def _save_assignment(assignment: Assignment, field: str = "contact") -> None:
         # PostgreSQL names the constraint; SQLite names the column of the partial unique index.
         text = str(error)
         if "r44_one_open_teacher_per_member" in text or "assignment.member_id" in text:
-            raise _r44_error(assignment.member, None, field) from error
+            raise _r44_error(assignment.member, None, r44_field) from error
         raise ValidationError({field: _("This contact already has a member assigned.")}) from error
 
 
@@ -229,7 +231,7 @@ def assignment_reassign(
         )
     contact = assignment.contact
     if contact.category == Category.TEACHER:
-        _check_r44(member, field="member")
+        _check_r44(member)
     assignment_end(assignment=assignment, ended_on=on - timedelta(days=1), reason=reason, by=by)
     try:
         return assignment_create(member=member, contact=contact, started_on=on, by=by)
