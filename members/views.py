@@ -32,7 +32,7 @@ def scope_lines(user) -> list[str]:
             _("All of your branch, confidential text included; every read of it is audited.")
         )
     elif member and member.is_committee:
-        lines.append(_("Your branch's figures, opinion queue and symposiums."))
+        lines.append(_("Your branch's figures."))
     if access.leader_branch_id(user):
         lines.append(_("The figures of your contact-point branch, without confidential text."))
     if member:
