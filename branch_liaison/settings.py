@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "members.context_processors.roles",
+                "inspections.context_processors.semester_report",
             ],
         },
     },

@@ -47,3 +47,21 @@ def test_seed_demo_scale_multiplies_members(db, settings):
     call_command("seed_demo", "--scale", "2", stdout=open("/dev/null", "w"))
     assert Branch.objects.count() == 6
     assert Member.objects.filter(branch__isnull=False).count() == 150
+
+
+def test_r61_my_page_shows_the_semester_report_status(client_for, member_a, teacher_a):
+    import datetime
+
+    from django.urls import reverse
+
+    from inspections.models import Semester
+
+    today = datetime.date.today()
+    semester = Semester.objects.create(
+        name="本学期",
+        start_on=today - datetime.timedelta(days=30),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    html = client_for(member_a).get(reverse("talks:my_page")).content.decode()
+    assert "本学期" in html
+    assert reverse("inspections:report_mine", args=[semester.pk]) in html

@@ -89,7 +89,7 @@ def test_my_page_query_count_does_not_grow(
 ):
     client = client_for(member_a)
     _contacts(member_a, 1)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(15) as small:
         client.get(reverse("talks:my_page"))
     for assignment in Assignment.objects.filter(member=member_a):
         for day in range(1, 11):
