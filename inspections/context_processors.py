@@ -19,10 +19,8 @@ def _current_report(user) -> dict | None:
     if member is None:
         return None
     today = timezone.localdate()
-    semester = (
-        Semester.objects.containing(today).first()
-        or Semester.objects.filter(end_on__lt=today).order_by("-end_on").first()
-    )
+    # The semester in progress, or between semesters the one just ended.
+    semester = Semester.objects.filter(start_on__lte=today).order_by("-start_on").first()
     if semester is None:
         return None
     report = SemesterReport.objects.filter(member=member, semester=semester).first()
