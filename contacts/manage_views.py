@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from members import access
 from members.audit import audit
+from members.form_errors import apply_validation_error
 from members.models import AuditAction, Branch
 
 from . import pairing, services
@@ -62,14 +63,6 @@ def managed_assignment_or_404(user, pk: int) -> Assignment:
 def _branch_query(branch: Branch, user) -> str:
     """Keep an admin's ?branch= on the way back to the list."""
     return f"?branch={branch.pk}" if access.is_admin(user) else ""
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -124,7 +117,7 @@ def contact_create(request):
                 branch=branch, values=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("contacts:manage_detail", pk=contact.pk)
@@ -142,7 +135,7 @@ def contact_edit(request, pk: int):
         try:
             services.contact_update(contact=contact, values=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("contacts:manage_detail", pk=contact.pk)
@@ -187,7 +180,7 @@ def manage_detail(request, pk: int):
                     by=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(assign_form, error)
+                apply_validation_error(assign_form, error)
             else:
                 messages.success(request, _("The contact is assigned."))
                 return redirect("contacts:manage_detail", pk=contact.pk)
@@ -219,7 +212,7 @@ def assignment_reassign(request, pk: int):
                 assignment=assignment, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The contact is reassigned; the history is kept."))
             return redirect("contacts:manage_detail", pk=contact.pk)
@@ -239,7 +232,7 @@ def assignment_end(request, pk: int):
         try:
             services.assignment_end(assignment=assignment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The assignment has ended; the history is kept."))
             return redirect("contacts:manage_detail", pk=assignment.contact_id)

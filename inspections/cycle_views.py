@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.audit import audit
+from members.form_errors import apply_validation_error
 from members.models import AuditAction, Branch
 from members.pdf import pdf_response, render_pdf
 
@@ -65,14 +66,6 @@ def _managed_branch(request) -> Branch:
     return get_object_or_404(Branch, pk=branch_id)
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- R61 -----------------------------------------------------------------------------------
 
 
@@ -103,7 +96,7 @@ def report_mine(request, semester_id: int):
                     messages.success(request, _("Draft saved."))
                 return redirect("inspections:report_mine", semester.pk)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                apply_validation_error(form, exc)
     running = services.running_score(member=member, semester=semester)
     return render(
         request,
@@ -177,7 +170,7 @@ def report_review(request, pk: int):
             messages.success(request, _("Review saved."))
             return redirect(f"{_url('inspections:report_list')}?semester={report.semester_id}")
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
     return render(
         request,
         "inspections/report_review.html",
@@ -306,7 +299,7 @@ def assessment_grade(request, pk: int):
                 f"{_url('inspections:assessment_list')}?semester={assessment.semester_id}"
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
     band = scoring.band(assessment.score)
     return render(
         request,

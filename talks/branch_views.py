@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.models import Contact
 from members import access
+from members.form_errors import apply_validation_error
 from members.models import Branch
 
 from . import branch_services, obligations, services
@@ -59,14 +60,6 @@ def managed_object_or_404(queryset, user, **lookup):
     if not access.can_manage_branch(user, obj.branch_id):
         raise Http404
     return obj
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _opinion_row(opinion: Opinion, today) -> dict:
@@ -125,7 +118,7 @@ def opinion_detail(request, pk: int):
                 opinion=opinion, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The opinion's status is changed."))
             return redirect("talks:opinion_detail", pk=opinion.pk)
@@ -210,7 +203,7 @@ def branch_event_create(request, contact_pk: int):
         try:
             services.must_talk_event_record(contact=contact, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The must-talk event is recorded."))
             return redirect("talks:branch_events")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from contacts.models import Assignment, Contact, current_contact_ids
 from members import access
 from members.audit import audit
+from members.form_errors import apply_validation_error
 from members.models import AuditAction, Notification
 
 from . import obligations, services
@@ -97,14 +98,6 @@ def _service_kwargs(form: TalkLogForm) -> dict:
     }
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def talk_create(request):
@@ -122,7 +115,7 @@ def talk_create(request):
                     **_service_kwargs(form),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("The talk is recorded in your handbook."))
                 return redirect("talks:talk_detail", pk=talk.pk)
@@ -178,7 +171,7 @@ def talk_edit(request, pk: int):
             try:
                 services.talk_log_update(talk=talk, by=request.user, **_service_kwargs(form))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("The record is updated."))
                 return redirect("talks:talk_detail", pk=talk.pk)
@@ -220,7 +213,7 @@ def event_create(request, contact_pk: int):
         try:
             services.must_talk_event_record(contact=contact, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The must-talk event is recorded."))
             return redirect("talks:contact_detail", pk=contact.pk)
