@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from members import access
-from members.models import Branch, Member
+from members.models import Branch, Member, MemberScopedQuerySet
 
 
 class SemesterQuerySet(models.QuerySet):
@@ -37,19 +37,6 @@ class Semester(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class MemberScopedQuerySet(models.QuerySet):
-    """Rows about one member: the member, their branch's secretary and leader, and admins."""
-
-    def visible_to(self, user) -> "MemberScopedQuerySet":
-        if access.is_admin(user):
-            return self
-        if not access.is_active_user(user):
-            return self.none()
-        return self.filter(
-            Q(member__user=user) | Q(member__branch_id__in=access.branch_ids_managed(user))
-        )
 
 
 class ReportStatus(models.TextChoices):

@@ -272,8 +272,10 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext[:5]}"
 
 
-class FiveLeadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FiveLeadQuerySet":
+class MemberScopedQuerySet(models.QuerySet):
+    """Rows about one member: the member, their branch's secretary and leader, and admins."""
+
+    def visible_to(self, user) -> "MemberScopedQuerySet":
         if access.is_admin(user):
             return self
         if not access.is_active_user(user):
@@ -300,7 +302,7 @@ class FiveLeadActivity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FiveLeadQuerySet.as_manager()
+    objects = MemberScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
