@@ -24,6 +24,8 @@ from .models import EmailState, Notification
 log = logging.getLogger(__name__)
 # Higher apps attach files by notification kind (members cannot import them): kind →
 # function(notification) → [(filename, bytes, mimetype)]. Registered in their AppConfig.ready().
+# Kind → function(notification) giving (filename, bytes, mimetype) attachments. Filled by higher
+# apps at start-up (inspections attaches the inspection PDF); members cannot import them.
 ATTACHMENTS: dict = {}
 MAX_ATTEMPTS = 5
 STALE_SENDING = timedelta(minutes=15)
