@@ -340,6 +340,8 @@ class DemoBuilder:
                     kinds = [(True, True)] if roll < 0.2 else [(True, False), (False, True)]
                     if self.rng.random() < 0.9:
                         kinds.append((True, False))
+                    if self.rng.random() < 0.6:
+                        kinds.append((False, True))
                 elif roll < 0.8 + 0.15 * diligence:
                     kinds = [self.rng.choice([(True, False), (False, True)])]
                 else:
