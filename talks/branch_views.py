@@ -54,6 +54,16 @@ def managed_branch(request) -> Branch:
     return branch
 
 
+def readable_branch(request) -> Branch:
+    """Like managed_branch, and also a committee member's own branch: committee members read the
+    opinion queue and symposiums (OpinionQuerySet.visible_to) but change nothing."""
+    member = access.branch_member(request.user)
+    if member and access.is_committee_of(request.user, member.branch_id):
+        if not access.can_manage_branch(request.user, member.branch_id):
+            return member.branch
+    return managed_branch(request)
+
+
 def managed_object_or_404(queryset, user, **lookup):
     """Through visible_to, and only in a branch the user manages: anything else is a 404."""
     obj = access.get_visible_or_404(queryset, user, **lookup)
@@ -75,8 +85,8 @@ def _opinion_row(opinion: Opinion, today) -> dict:
 
 @login_required
 def opinion_queue(request):
-    """R43: the queue, open ones first by age; ?status=all or one status."""
-    branch = managed_branch(request)
+    """R43: the queue, open ones first by age; ?status=all or one status. Committee: read-only."""
+    branch = readable_branch(request)
     status = request.GET.get("status", "open")
     opinions = (
         Opinion.objects.visible_to(request.user)
@@ -99,6 +109,7 @@ def opinion_queue(request):
             "rows": [_opinion_row(o, today) for o in opinions[:LIST_LIMIT]],
             "status": status,
             "statuses": [("open", _("Open")), *OpinionStatus.choices, ("all", _("All"))],
+            "can_manage": access.can_manage_branch(request.user, branch.pk),
         },
     )
 
@@ -106,11 +117,17 @@ def opinion_queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def opinion_detail(request, pk: int):
-    opinion = managed_object_or_404(
+    """The secretary (or admin) changes the status; the branch's committee members only read."""
+    opinion = access.get_visible_or_404(
         Opinion.objects.select_related("contact", "conveyed_by", "talk", "symposium"),
         request.user,
         pk=pk,
     )
+    can_manage = access.can_manage_branch(request.user, opinion.branch_id)
+    if not can_manage and not access.is_committee_of(request.user, opinion.branch_id):
+        raise Http404
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = OpinionStatusForm(request.POST or None, current=opinion.status)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +146,7 @@ def opinion_detail(request, pk: int):
             "row": _opinion_row(opinion, timezone.localdate()),
             "opinion": opinion,
             "changes": list(opinion.changes.select_related("by")),
-            "form": form if form.fields["to_status"].choices else None,
+            "form": form if can_manage and form.fields["to_status"].choices else None,
         },
     )
 
@@ -216,8 +233,9 @@ def branch_event_create(request, contact_pk: int):
 
 @login_required
 def symposium_list(request):
-    """R52: the branch's symposiums; the semester count against the target is on the dashboard."""
-    branch = managed_branch(request)
+    """R52: the branch's symposiums; the semester count against the target is on the dashboard.
+    Committee members read the list; only the secretary (or admin) records a new one."""
+    branch = readable_branch(request)
     symposiums = (
         Symposium.objects.visible_to(request.user)
         .filter(branch=branch)
@@ -226,7 +244,11 @@ def symposium_list(request):
     return render(
         request,
         "talks/branch_symposiums.html",
-        {"branch": branch, "symposiums": list(symposiums[:LIST_LIMIT])},
+        {
+            "branch": branch,
+            "symposiums": list(symposiums[:LIST_LIMIT]),
+            "can_manage": access.can_manage_branch(request.user, branch.pk),
+        },
     )
 
 

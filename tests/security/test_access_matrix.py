@@ -108,6 +108,8 @@ def branch_query(w):
 
 # Pages of the branch's secretary (and, with ?branch=, the admin); other roles 403.
 SECRETARY_PAGE = only(403, secretary=200, other_branch_secretary=200, admin=200)
+# Read-only pages of the branch for its committee members too.
+BRANCH_READ_PAGE = {**SECRETARY_PAGE, "committee": 200}
 # Objects of `branch` that only its secretary and the admin manage; to anyone else 404.
 MANAGED_OBJECT = only(404, secretary=200, admin=200)
 
@@ -169,12 +171,13 @@ MATRIX: dict[str, Row] = {
         only(404, member_a=200, secretary=200, leader=200, admin=200),
     ),
     # Secretary's and leader's side (talks/branch_views.py): R43, R51, R52, R54.
-    "talks:opinion_queue": Row(expect=SECRETARY_PAGE, query=branch_query),
+    # Committee members read the queue and symposiums of their own branch (not write).
+    "talks:opinion_queue": Row(expect=BRANCH_READ_PAGE, query=branch_query),
     "talks:opinion_box_create": Row(expect=SECRETARY_PAGE, query=branch_query),
-    "talks:opinion_detail": Row(pk("opinion"), MANAGED_OBJECT),
+    "talks:opinion_detail": Row(pk("opinion"), only(404, committee=200, secretary=200, admin=200)),
     "talks:branch_events": Row(expect=SECRETARY_PAGE, query=branch_query),
     "talks:branch_event_create": Row(lambda w: {"contact_pk": w.teacher.pk}, MANAGED_OBJECT),
-    "talks:symposium_list": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:symposium_list": Row(expect=BRANCH_READ_PAGE, query=branch_query),
     "talks:symposium_create": Row(expect=SECRETARY_PAGE, query=branch_query),
     # Every member of the branch (and its leader) reads its symposiums.
     "talks:symposium_detail": Row(
