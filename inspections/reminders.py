@@ -161,51 +161,59 @@ def musttalk_reminders(day: date) -> int:
 
 
 def report_reminders(day: date) -> int:
-    """R61: members whose report is not submitted, 7 days and 1 day before the deadline."""
-    semesters = Semester.objects.filter(end_on__gte=day - timedelta(days=100), start_on__lte=day)
-    rows, periods = [], []
-    with translation.override("zh-hans"):
+    """R61: members whose report is not submitted, 7 days and 1 day before the deadline.
+
+    Four queries whatever the number of branches (semesters, branches, reports in, members),
+    then the sending of each reminder.
+    """
+    semesters = list(
+        Semester.objects.filter(end_on__gte=day - timedelta(days=100), start_on__lte=day)
+    )
+    due: dict[int, list[tuple[Semester, date, int]]] = defaultdict(list)
+    for branch in Branch.objects.only("pk", "report_deadline_days"):
         for semester in semesters:
-            done = set(
-                SemesterReport.objects.filter(
-                    semester=semester,
-                    status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-                ).values_list("member_id", flat=True)
-            )
-            for branch in Branch.objects.all():
-                deadline = services.report_deadline(semester=semester, branch=branch)
-                left = (deadline - day).days
-                if left not in REPORT_REMINDER_DAYS:
+            deadline = services.report_deadline(semester=semester, branch=branch)
+            left = (deadline - day).days
+            if left in REPORT_REMINDER_DAYS:
+                due[branch.pk].append((semester, deadline, left))
+    if not due:
+        return 0
+    done = set(
+        SemesterReport.objects.filter(
+            semester__in={s.pk for items in due.values() for s, _d, _l in items},
+            member__branch_id__in=list(due),
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        ).values_list("member_id", "semester_id")
+    )
+    members = Member.objects.active().filter(branch_id__in=list(due)).select_related("user")
+    periods = sorted({f"s{s.pk}:{left}d" for items in due.values() for s, _d, left in items})
+    rows = []
+    with translation.override("zh-hans"):
+        for member in members:
+            for semester, deadline, left in due[member.branch_id]:
+                if (member.pk, semester.pk) in done:
                     continue
-                period = f"s{semester.pk}:{left}d"
-                periods.append(period)
-                for member in (
-                    Member.objects.active()
-                    .filter(branch=branch)
-                    .exclude(pk__in=done)
-                    .select_related("user")
-                ):
-                    rows.append(
-                        Notification(
-                            recipient=member.user,
-                            kind=NotificationKind.REPORT,
-                            period=period,
-                            subject=_("Semester report due on %(deadline)s")
-                            % {"deadline": deadline.isoformat()},
-                            body=_(
-                                "Your report on semester %(semester)s is not submitted yet; "
-                                "the deadline is %(deadline)s (%(days)s days left)."
-                            )
-                            % {
-                                "semester": semester.name,
-                                "deadline": deadline.isoformat(),
-                                "days": left,
-                            },
-                            link=reverse("inspections:report_mine", args=[semester.pk]),
+                rows.append(
+                    Notification(
+                        recipient=member.user,
+                        kind=NotificationKind.REPORT,
+                        period=f"s{semester.pk}:{left}d",
+                        subject=_("Semester report due on %(deadline)s")
+                        % {"deadline": deadline.isoformat()},
+                        body=_(
+                            "Your report on semester %(semester)s is not submitted yet; "
+                            "the deadline is %(deadline)s (%(days)s days left)."
                         )
+                        % {
+                            "semester": semester.name,
+                            "deadline": deadline.isoformat(),
+                            "days": left,
+                        },
+                        link=reverse("inspections:report_mine", args=[semester.pk]),
                     )
+                )
     _insert(rows)
-    return _send_pending(NotificationKind.REPORT, periods) if periods else 0
+    return _send_pending(NotificationKind.REPORT, periods)
 
 
 def scheduled_inspections(day: date) -> int:

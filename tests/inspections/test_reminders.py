@@ -107,6 +107,38 @@ def test_r61_report_reminders_seven_days_and_one_day_before_deadline(member_a, m
     assert "2027-01-29" in mail.outbox[0].subject
 
 
+def test_r61_report_reminder_queries_do_not_grow_with_branches(db):
+    """Choosing whom to remind is a fixed number of queries however many branches there are;
+    only the sending of each reminder (claim, load, outcome) grows."""
+    from inspections.models import ReportStatus, SemesterReport
+    from tests.factories import BranchFactory
+
+    semester = Semester.objects.create(
+        name="2026秋", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 15)
+    )
+
+    def run(day, branches):
+        for _ in range(branches):
+            branch = BranchFactory()
+            MemberFactory(branch=branch)
+            done = MemberFactory(branch=branch)
+            SemesterReport.objects.create(
+                member=done,
+                semester=semester,
+                text="x",
+                status=ReportStatus.SUBMITTED,
+                submitted_at=datetime.datetime(2027, 1, 10, tzinfo=SH),
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            sent = reminders.report_reminders(day)
+        return len(ctx.captured_queries), sent
+
+    small, sent_small = run(datetime.date(2027, 1, 22), 2)
+    large, sent_large = run(datetime.date(2027, 1, 28), 8)
+    assert (sent_small, sent_large) == (2, 10)
+    assert large - 3 * sent_large == small - 3 * sent_small, (small, large)
+
+
 def test_r62_scheduled_inspection_in_july_mails_pdf_once(secretary, member_a, teacher_a):
     with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 10, tzinfo=SH), tick=False):
         assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 1
