@@ -21,6 +21,7 @@ from members.models import AuditAction, Branch
 from members.pdf import pdf_response, render_pdf
 
 from . import scoring, services
+from .charts import assessment_charts, inspection_charts
 from .forms import (
     ExportForm,
     FindingsForm,
@@ -238,6 +239,7 @@ def inspection_detail(request, pk: int):
         {
             "inspection": inspection,
             "data": inspection.data,
+            "charts": inspection_charts(inspection.data),
             "form": form if can_edit else None,
         },
     )
@@ -272,6 +274,7 @@ def assessment_list(request):
             "branch": branch,
             "semester": semester,
             "rows": rows,
+            "charts": assessment_charts(rows),
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
             "labels": _part_labels(),

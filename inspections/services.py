@@ -25,6 +25,7 @@ from talks import obligations
 from talks.models import Opinion, Symposium
 
 from . import scoring
+from .charts import assessment_charts, inspection_charts
 from .models import (
     Assessment,
     AssessmentExport,
@@ -371,6 +372,7 @@ def assessment_pdf_context(*, semester: Semester, branch: Branch) -> dict:
         "semester": semester,
         "branch": branch,
         "rows": rows,
+        "charts": assessment_charts(rows),
         "weights": branch.weights,
         "met": sum(r.basic_condition_met for r in rows),
     }
@@ -391,6 +393,43 @@ def half_before(day: date) -> str:
     """The half-year that ended most recently before `day`'s month."""
     month = obligations.Month.of(day).previous()
     return f"{month.year}H{1 if month.month <= 6 else 2}"
+
+
+def _completion_rate(counts: dict) -> float | None:
+    """As obligations.Figures.completion_rate: partial months count half."""
+    due = counts["months_complete"] + counts["months_partial"] + counts["months_missing"]
+    if not due:
+        return None
+    return round((counts["months_complete"] + 0.5 * counts["months_partial"]) / due, 3)
+
+
+def _monthly_completion(figures, start: date, end: date, today: date) -> list[dict]:
+    """The branch's completion per month of the half (the inspection's monthly chart).
+
+    The month in progress counts only its complete (or exempt) members, as member_figures does;
+    months after today have no rate.
+    """
+    current = obligations.Month.of(today)
+    monthly = []
+    for month in obligations.months_between(start, end):
+        counts = {"months_complete": 0, "months_partial": 0, "months_missing": 0}
+        for fig in figures:
+            state = fig.months.get(str(month))
+            if state in (None, obligations.MonthState.EXEMPT):
+                continue
+            if month == current and state != obligations.MonthState.COMPLETE:
+                continue
+            counts[f"months_{state}"] += 1
+        monthly.append(
+            {
+                "month": str(month),
+                "complete": counts["months_complete"],
+                "partial": counts["months_partial"],
+                "missing": counts["months_missing"],
+                "rate": None if month > current else _completion_rate(counts),
+            }
+        )
+    return monthly
 
 
 def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> dict:
@@ -445,12 +484,7 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
             "leads_activities",
         )
     }
-    due = totals["months_complete"] + totals["months_partial"] + totals["months_missing"]
-    totals["completion_rate"] = (
-        round((totals["months_complete"] + 0.5 * totals["months_partial"]) / due, 3)
-        if due
-        else None
-    )
+    totals["completion_rate"] = _completion_rate(totals)
     opinions = Opinion.objects.filter(branch=branch, received_on__range=(start, end))
     answered = list(
         opinions.filter(answered_at__isnull=False).values_list("received_on", "answered_at")
@@ -465,6 +499,7 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
     return {
         "branch": {"id": branch.pk, "name": branch.name},
         "half": half,
+        "monthly": _monthly_completion(figures.values(), start, end, today),
         "start": start.isoformat(),
         "end": end.isoformat(),
         "as_of": today.isoformat(),
@@ -540,7 +575,14 @@ def inspection_set_findings(*, inspection: Inspection, findings: str, by) -> Ins
 def inspection_pdf(*, inspection: Inspection) -> bytes:
     from members.pdf import render_pdf
 
-    return render_pdf("pdf/inspection.html", {"inspection": inspection, "data": inspection.data})
+    return render_pdf(
+        "pdf/inspection.html",
+        {
+            "inspection": inspection,
+            "data": inspection.data,
+            "charts": inspection_charts(inspection.data),
+        },
+    )
 
 
 def inspection_scheduled(*, branch: Branch, half: str, today: date) -> Inspection | None:

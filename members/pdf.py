@@ -50,14 +50,22 @@ def render_pdf_parts(template_name: str, contexts: list[dict], on_part=None) -> 
     """Render one document per context and join them (a long export, with progress).
 
     `on_part(n)` is called after each part is laid out, so a job can store its progress.
-    Page numbers count within each part.
+    Each part is laid out on its own (the progress counts parts, the layout of one part is what
+    takes the time); `page_offset` (the pages of the parts before) lets pdf/base.html number the
+    pages continuously, each page also naming its part (an element of class part-name) and its
+    page within that part.
     """
     from weasyprint import HTML
 
     documents = []
+    offset = 0
     for number, context in enumerate(contexts, start=1):
-        html = render_to_string(template_name, {"school_name": settings.SCHOOL_NAME, **context})
+        html = render_to_string(
+            template_name,
+            {"school_name": settings.SCHOOL_NAME, **context, "page_offset": offset},
+        )
         documents.append(HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).render())
+        offset += len(documents[-1].pages)
         if on_part:
             on_part(number)
     pages = [page for document in documents for page in document.pages]

@@ -1,0 +1,111 @@
+"""R62/R64 PDFs: server-side SVG charts (the same markup on the page and in the PDF) and the
+school export's continuous page numbers."""
+
+import datetime
+import re
+import subprocess
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from contacts.models import Assignment
+from inspections import services
+from inspections.charts import inspection_charts
+from inspections.models import AssessmentExport, Semester
+from tests.factories import MemberFactory, TalkLogFactory
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
+    ).stdout
+
+
+def svgs(html: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", html, flags=re.S)
+
+
+@pytest.fixture
+def inspection(secretary, member_a, member_b, teacher_a):
+    assignment = Assignment.objects.get(contact=teacher_a)
+    TalkLogFactory(assignment=assignment, date=datetime.date(2026, 3, 10))
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 1, tzinfo=SH), tick=False):
+        return services.inspection_generate(
+            branch=secretary.branch, half="2026H1", by=secretary.user
+        )
+
+
+def test_r62_snapshot_holds_the_monthly_completion_of_the_chart(inspection):
+    monthly = inspection.data["monthly"]
+    assert [m["month"] for m in monthly] == [f"2026-0{n}" for n in range(1, 7)]
+    march = monthly[2]
+    assert march["complete"] >= 1 and march["rate"] is not None
+
+
+def test_r62_page_and_pdf_show_the_same_charts(secretary, inspection, client_for, tmp_path):
+    page = client_for(secretary).get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+    page_svgs = svgs(page.content.decode())
+    charts = inspection_charts(inspection.data)
+    assert page_svgs == [str(charts["monthly"]), str(charts["members"])]
+    assert "李老师" in page_svgs[1] and "2026-03" in page_svgs[0]
+    assert 'style="' not in "".join(page_svgs)  # CSP: presentation attributes only
+
+    response = client_for(secretary).get(
+        reverse("inspections:inspection_pdf", args=[inspection.pk])
+    )
+    text = "".join(pdf_text(response.content, tmp_path).split())
+    # The charts' titles and axis labels are drawn as text in the PDF.
+    assert "2026-03" in text and "2026-06" in text
+    assert text.count("李老师") >= 2  # the table and the per-member chart
+
+
+def test_r62_stored_inspection_draws_the_same_chart_after_talks_change(inspection):
+    before = inspection_charts(inspection.data)
+    TalkLogFactory(assignment=Assignment.objects.first(), date=datetime.date(2026, 4, 10))
+    inspection.refresh_from_db()
+    assert inspection_charts(inspection.data) == before
+
+
+def test_r64_assessment_page_and_pdf_show_score_charts(secretary, member_a, client_for, tmp_path):
+    semester = Semester.objects.create(
+        name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
+    )
+    client = client_for(secretary)
+    page = client.get(reverse("inspections:assessment_list") + f"?semester={semester.pk}")
+    page_svgs = svgs(page.content.decode())
+    assert len(page_svgs) == 2 and "李老师" in page_svgs[1]
+    pdf = client.get(reverse("inspections:assessment_branch_pdf") + f"?semester={semester.pk}")
+    text = "".join(pdf_text(pdf.content, tmp_path).split())
+    assert text.count("李老师") >= 2  # the table and the per-member chart
+
+
+def test_r64_school_export_numbers_pages_continuously(
+    admin, secretary, other_branch_secretary, member_a, tmp_path
+):
+    semester = Semester.objects.create(
+        name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
+    )
+    for _ in range(45):  # the first branch runs over two pages
+        MemberFactory(branch=secretary.branch)
+    services.assessments_compute(
+        semester=semester, branches=[secretary.branch, other_branch_secretary.branch]
+    )
+    export = AssessmentExport.objects.create(semester=semester, total=2)
+    assert services.assessment_export_run(export_id=export.pk)
+    export.refresh_from_db()
+    pages = pdf_text(export.file.read(), tmp_path).split("\f")
+    pages = [p for p in pages if p.strip()]
+    footers = [re.search(r"(\d+)\D{0,3}·\s*(\S+)\s+(\d+) / (\d+)", p).groups() for p in pages]
+    assert [int(f[0]) for f in footers] == list(range(1, len(pages) + 1))
+    branches = sorted({secretary.branch.name, other_branch_secretary.branch.name})
+    first_part = [f for f in footers if f[1] == branches[0]]
+    assert len(first_part) >= 2 and [int(f[2]) for f in first_part] == list(
+        range(1, len(first_part) + 1)
+    )
+    assert footers[-1][1] == branches[1] and footers[-1][2] == "1"
