@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, manage_views, views
+from . import audit_views, manage_views, roster_views, views
 
 app_name = "contacts"
 
@@ -19,4 +19,9 @@ urlpatterns: list = [
     path("manage/assignments/<int:pk>/end/", manage_views.assignment_end, name="manage_end"),
     path("manage/pairing/", manage_views.pairing_view, name="pairing"),
     path("<int:pk>/audit/", audit_views.contact_audit, name="contact_audit"),
+    # Roster import (roster_views): upload, preview, apply; the template file.
+    path("manage/roster/", roster_views.roster_import, name="roster_import"),
+    path("manage/roster/preview/", roster_views.roster_preview, name="roster_preview"),
+    path("manage/roster/apply/", roster_views.roster_apply, name="roster_apply"),
+    path("manage/roster/template.<str:fmt>", roster_views.roster_template, name="roster_template"),
 ]

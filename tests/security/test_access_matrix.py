@@ -146,6 +146,17 @@ MATRIX: dict[str, Row] = {
     "contacts:manage_edit": Row(pk("teacher"), MANAGED_OBJECT),
     "contacts:manage_reassign": Row(pk("teacher_assignment"), MANAGED_OBJECT),
     "contacts:manage_end": Row(pk("teacher_assignment"), MANAGED_OBJECT),
+    # Roster import: the secretary's (or admin's) pages; the preview sends them back to the upload
+    # while no file is waiting; apply is POST only.
+    "contacts:roster_import": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "contacts:roster_preview": Row(
+        expect=only(403, secretary=REDIRECT, other_branch_secretary=REDIRECT, admin=REDIRECT),
+        query=branch_query,
+    ),
+    "contacts:roster_apply": Row(expect=only(405), query=branch_query),
+    "contacts:roster_template": Row(
+        lambda w: {"fmt": "xlsx"}, only(403, secretary=200, other_branch_secretary=200, admin=200)
+    ),
     "contacts:contact_audit": Row(
         pk("hardship"), only(404, secretary=200, admin=200, member_a=403, leader=403)
     ),

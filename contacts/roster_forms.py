@@ -1,0 +1,39 @@
+"""The upload form of the roster import: the whole file is checked here (contacts/roster.py)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import roster
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx or .csv)"),
+        help_text=_("At most 2 MB and 5000 rows; CSV in UTF-8 or GBK. Nothing is written yet."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"data-once": ""}
+        self.helper.add_input(Submit("upload", _("Check the file"), css_class="btn-party"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > roster.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(mb)s MB).")
+                % {"mb": roster.MAX_BYTES // (1024 * 1024)}
+            )
+        data = upload.read()
+        try:
+            roster.parse_rows(roster.read_table(data, upload.name))
+        except roster.RosterFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.data_bytes = data
+        return upload
