@@ -37,19 +37,59 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Chromium reports CSP violations on the console too; the event makes them certain.
+REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"""
+
+
 @pytest.fixture
-def phone(browser):
-    """A 375×812 page that records console errors and CSP violations."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-    page = context.new_page()
-    page.problems = []
-    page.on(
-        "console",
-        lambda msg: page.problems.append(msg.text) if msg.type in ("error", "warning") else None,
-    )
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    yield page
-    context.close()
+def open_page(browser):
+    """open_page(width, height) → a page in its own context (one per person) that records
+    console errors and warnings, uncaught exceptions and CSP violations in `page.problems`."""
+    contexts = []
+
+    def make(width: int, height: int):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
+        )
+        context.add_init_script(REPORT_CSP)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on(
+            "console",
+            lambda msg: (
+                page.problems.append(msg.text) if msg.type in ("error", "warning") else None
+            ),
+        )
+        page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(open_page):
+    """A 375×812 page (the members' journeys)."""
+    return open_page(375, 812)
+
+
+@pytest.fixture
+def desk(open_page):
+    """A 1280×900 page (the secretary's and the admin's journeys)."""
+    return open_page(1280, 900)
+
+
+def login(page, base_url: str, username: str) -> None:
+    """Log in through the form (every fixture person has the factories' password)."""
+    page.goto(f"{base_url}/accounts/login/")
+    check_page(page)
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-test-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def check_page(page) -> None:
