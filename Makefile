@@ -162,3 +162,9 @@ restore:
 	  echo "latest: $$(ls -1t $(BACKUP_DIR)/*.dump 2>/dev/null | head -1)" >&2; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error \
 	  --dbname="$${DATABASE_URL/#pgsql:/postgresql:}" "$${DUMP}"
+
+# Load test (issue 6): gunicorn, 2 workers, production settings, on the seeded PostgreSQL
+# database of DATABASE_URL; 100 members for LOAD_DURATION (default 2m). See bench/run-load.sh.
+.PHONY: load
+load: install-dev messages
+	bash bench/run-load.sh
