@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import roster
@@ -13,12 +14,14 @@ from . import roster
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Roster file (.xlsx or .csv)"),
-        help_text=_("At most 2 MB and 5000 rows; CSV in UTF-8 or GBK. Nothing is written yet."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "At most %(mb)s MB and %(rows)s rows; CSV in UTF-8 or GBK. Nothing is written yet."
+        ) % {"mb": roster.MAX_BYTES // (1024 * 1024), "rows": roster.MAX_ROWS}
         self.helper = FormHelper()
         self.helper.attrs = {"data-once": ""}
         self.helper.add_input(Submit("upload", _("Check the file"), css_class="btn-party"))

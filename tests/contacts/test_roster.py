@@ -345,10 +345,12 @@ def zip_of(name, content) -> bytes:
         ("名字,电话\n张三,123\n".encode(), "roster.csv", "The columns do not match the template"),
         (b"a" * (2 * 1024 * 1024 + 1), "roster.csv", "The file is too large (at most 2 MB)."),
         (
-            csv_bytes([TEACHER_ROW] * 5001),
+            csv_bytes([TEACHER_ROW] * 1001),
             "roster.csv",
-            "The file has too many rows (at most 5000).",
+            "The file has too many rows (at most 1000).",
         ),
+        (xlsx_bytes([TEACHER_ROW] * 1001), "r.xlsx", "The file has too many rows (at most 1000)."),
+        (xlsx_bytes([], header=[]), "r.xlsx", "The file is empty."),
     ],
 )
 def test_bad_files_get_a_clear_error_on_the_upload_field(
