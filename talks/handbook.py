@@ -56,9 +56,8 @@ class PeriodForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "row g-2 align-items-end"
         self.helper.field_class = ""
-        self.helper.add_input(
-            Submit("show", gettext_lazy("Show"), css_class="btn-outline-secondary")
-        )
+        # crispy's Submit is already btn-primary: an outline class on top gave grey on blue.
+        self.helper.add_input(Submit("show", gettext_lazy("Show"), css_class="btn-party"))
 
     def clean(self) -> dict:
         data = super().clean()
