@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg2
 from locust import HttpUser, between, events, task
+from requests.cookies import RequestsCookieJar
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "liaison-demo")
 POST_P95_GOAL_MS = 800
@@ -34,6 +35,14 @@ OPTION = re.compile(r'<option value="(\d+)"')
 # Counted over the whole run (locust's own stats may be reset once all members are in).
 state = {"talks_before": 0, "saved": 0, "failed": 0}
 logins = iter(())
+
+
+class TlsEndsAtNginx(RequestsCookieJar):
+    """Send the Secure (__Host-) cookies over the plain HTTP hop to gunicorn, as nginx would."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
 
 
 def _db():
@@ -78,6 +87,7 @@ class Member(HttpUser):
 
     def on_start(self):
         self.client.headers.update({"X-Forwarded-Proto": "https", "Referer": self._origin() + "/"})
+        self.client.cookies = TlsEndsAtNginx()
         self.username = next(logins)
         page = self._get("/accounts/login/", name="login form")
         with self.client.post(
@@ -94,7 +104,6 @@ class Member(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login of {self.username} answered {response.status_code}")
-        self._secure_cookies_over_http()
 
     @task(4)
     def log_a_talk(self):
@@ -145,19 +154,16 @@ class Member(HttpUser):
         self._get("/members/notifications/", name="notifications")
 
     def _get(self, path: str, name: str):
-        with self.client.get(path, name=name, catch_response=True) as response:
+        # A redirect (to the login page: the session was lost) is an error, not a page.
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{name} answered {response.status_code}")
-        self._secure_cookies_over_http()
         return response
 
     def _origin(self) -> str:
         return self.host.replace("http://", "https://", 1)
-
-    def _secure_cookies_over_http(self):
-        # The cookies are Secure (__Host-); TLS ends at nginx, which this test leaves out.
-        for cookie in self.client.cookies:
-            cookie.secure = False
 
     @staticmethod
     def _token(html: str) -> str:

@@ -37,6 +37,9 @@ up() { curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$P
 for _ in $(seq 50); do up 2>/dev/null && break; sleep 0.2; done
 up || { echo "error: gunicorn did not start, see $OUT/gunicorn.log" >&2; exit 1; }
 
+# The machine is shared: say how busy it was around the run.
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+trap 'echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"; kill "$GUNICORN_PID" 2>/dev/null; wait "$GUNICORN_PID" 2>/dev/null || true' EXIT
 RESET=()
 [ "${LOAD_RESET_STATS:-0}" = 1 ] && RESET=(--reset-stats)
 .venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
