@@ -109,3 +109,15 @@ def test_r64_school_export_numbers_pages_continuously(
         range(1, len(first_part) + 1)
     )
     assert footers[-1][1] == branches[1] and footers[-1][2] == "1"
+
+
+def test_r62_inspection_stored_before_monthly_figures_still_renders(
+    secretary, inspection, client_for
+):
+    data = dict(inspection.data)
+    del data["monthly"]
+    inspection.data = data
+    inspection.save(update_fields=["data"])
+    page = client_for(secretary).get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+    assert page.status_code == 200
+    assert len(svgs(page.content.decode())) == 1  # the per-member chart only
