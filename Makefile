@@ -36,6 +36,7 @@ define ensure_debs
 	    gettext) command -v msgfmt >/dev/null ;; \
 	    poppler-utils) command -v pdftotext >/dev/null ;; \
 	    chromium) command -v chromium >/dev/null ;; \
+	    wrk) command -v wrk >/dev/null ;; \
 	    *) return 1 ;; \
 	  esac; \
 	}; \
@@ -132,6 +133,14 @@ clean:
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache staticfiles
 	find locale -name '*.mo' -delete
+
+# `make bench`: builds bl_bench_1 and bl_bench_40 once (seed_demo --scale 1/40; marker in
+# var/bench/), then measures pages, obligations, reminders, PDFs and talk POST throughput (wrk,
+# gunicorn) and prints one table; figures also in bench/results.json. BENCH_PG names the server.
+.PHONY: bench
+bench: sysdeps install messages
+	$(call ensure_debs,wrk)
+	$(PY) -m bench.run
 
 # Backups of the PostgreSQL database named by DATABASE_URL (custom format, restorable with
 # pg_restore). Uploaded evidence and generated PDFs live in PRIVATE_MEDIA_ROOT: back that

@@ -249,8 +249,7 @@ def branch_rows(
     }
     for branch_id in branch_of.values():
         rows[branch_id]["members"] += 1
-    for member_id, by_month in obligations.member_month_states(member_qs, [month]).items():
-        state = by_month.get(month)
+    for member_id, state in obligations.month_states(member_qs, month).items():
         if state is not None and member_id in branch_of:
             rows[branch_of[member_id]]["states"][state] += 1
     for row in (

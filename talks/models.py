@@ -178,6 +178,9 @@ class TalkLog(models.Model):
             models.Index(fields=["assignment", "date"]),
             models.Index(fields=["member", "date"]),
             models.Index(fields=["contact", "date"]),
+            # School-wide month figures (school dashboard, reminders) read one month of every
+            # assignment: a range on date alone (docs/performance.md).
+            models.Index(fields=["date"], name="talks_talklog_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,49 @@ def _state(talks: int, reports: int) -> MonthState:
     return MonthState.MISSING
 
 
+def _overlapping(assignments: QuerySet[Assignment], months: list[Month]) -> QuerySet[Assignment]:
+    start, end = months[0].first, months[-1].last
+    return assignments.filter(started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
+
+
+def _talk_counts(overlapping: QuerySet[Assignment], months: list[Month]) -> dict:
+    """(assignment id, month) → (talks, work reports), one grouped query."""
+    counts = (
+        TalkLog.objects.filter(
+            assignment__in=overlapping.values("pk"),
+            date__range=(months[0].first, months[-1].last),
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("assignment_id", "month")
+        .annotate(
+            talks=Count("pk", filter=Q(is_talk=True)),
+            reports=Count("pk", filter=Q(is_work_report=True)),
+        )
+    )
+    return {
+        (row["assignment_id"], Month.of(row["month"])): (row["talks"], row["reports"])
+        for row in counts
+    }
+
+
+def _states(
+    pk: int, started_on: date, ended_on: date | None, exempt, months: list[Month], counts: dict
+) -> dict[Month, MonthState]:
+    """One assignment's months (those it was active in) from the grouped counts."""
+    exempt = set(exempt or [])
+    states = {}
+    for month in months:
+        if started_on > month.last or (ended_on is not None and ended_on < month.first):
+            continue
+        if month.month in exempt:
+            states[month] = MonthState.EXEMPT
+        else:
+            states[month] = _state(*counts.get((pk, month), (0, 0)))
+    return states
+
+
 def assignment_month_states(
     assignments: QuerySet[Assignment], months: list[Month]
 ) -> dict[Assignment, dict[Month, MonthState]]:
@@ -138,39 +181,20 @@ def assignment_month_states(
     """
     if not months:
         return {}
-    start, end = months[0].first, months[-1].last
-    overlapping = assignments.filter(started_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
-    )
+    overlapping = _overlapping(assignments, months)
     rows = list(overlapping.select_related("member__branch", "contact").order_by("pk"))
-    counts = (
-        TalkLog.objects.filter(assignment__in=overlapping.values("pk"), date__range=(start, end))
-        .annotate(month=TruncMonth("date"))
-        .values("assignment_id", "month")
-        .annotate(
-            talks=Count("pk", filter=Q(is_talk=True)),
-            reports=Count("pk", filter=Q(is_work_report=True)),
+    counts = _talk_counts(overlapping, months)
+    return {
+        a: _states(
+            a.pk,
+            a.started_on,
+            a.ended_on,
+            a.member.branch.exempt_months if a.member.branch else None,
+            months,
+            counts,
         )
-    )
-    by_key = {
-        (row["assignment_id"], Month.of(row["month"])): (row["talks"], row["reports"])
-        for row in counts
+        for a in rows
     }
-    result: dict[Assignment, dict[Month, MonthState]] = {}
-    for assignment in rows:
-        exempt = set(assignment.member.branch.exempt_months if assignment.member.branch else [])
-        states = {}
-        for month in months:
-            if assignment.started_on > month.last or (
-                assignment.ended_on is not None and assignment.ended_on < month.first
-            ):
-                continue
-            if month.month in exempt:
-                states[month] = MonthState.EXEMPT
-            else:
-                states[month] = _state(*by_key.get((assignment.pk, month), (0, 0)))
-        result[assignment] = states
-    return result
 
 
 def combine(states: Iterable[MonthState]) -> MonthState | None:
@@ -192,17 +216,51 @@ def member_month_states(
     members: QuerySet[Member], months: list[Month]
 ) -> dict[int, dict[Month, MonthState]]:
     """R45 per member and month (the dashboard matrix): member id → month → combined state."""
-    per_assignment = assignment_month_states(
-        Assignment.objects.filter(member__in=members.values("pk")), months
+    if not months:
+        return {}
+    # Plain tuples, not model instances: at school scale (thousands of assignments) building
+    # Assignment/Member/Branch/Contact objects was most of the time (docs/performance.md).
+    overlapping = _overlapping(Assignment.objects.filter(member__in=members.values("pk")), months)
+    rows = overlapping.order_by().values_list(
+        "pk", "member_id", "started_on", "ended_on", "member__branch__exempt_months"
     )
+    counts = _talk_counts(overlapping, months)
     grouped: dict[int, dict[Month, list[MonthState]]] = defaultdict(lambda: defaultdict(list))
-    for assignment, states in per_assignment.items():
-        for month, state in states.items():
-            grouped[assignment.member_id][month].append(state)
+    for pk, member_id, started_on, ended_on, exempt in rows:
+        for month, state in _states(pk, started_on, ended_on, exempt, months, counts).items():
+            grouped[member_id][month].append(state)
     return {
         member_id: {month: combine(states) for month, states in by_month.items()}
         for member_id, by_month in grouped.items()
     }
+
+
+def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthState]:
+    """R45 for one month, member id → combined state, as member_month_states(members, [month]).
+
+    One query, the month's talks counted per assignment in the database (a join restricted to
+    the month), for school-wide figures: no month loop per assignment (docs/performance.md).
+    """
+    rows = (
+        _overlapping(Assignment.objects.filter(member__in=members.values("pk")), [month])
+        .annotate(
+            month_talks=FilteredRelation(
+                "talks", condition=Q(talks__date__range=(month.first, month.last))
+            )
+        )
+        .order_by()
+        .values_list("pk", "member_id", "member__branch__exempt_months")
+        .annotate(
+            talks=Count("month_talks", filter=Q(month_talks__is_talk=True)),
+            reports=Count("month_talks", filter=Q(month_talks__is_work_report=True)),
+        )
+    )
+    grouped: dict[int, list[MonthState]] = defaultdict(list)
+    for _pk, member_id, exempt, talks, reports in rows:
+        # Exemption is the branch's, so it covers all of a member's assignments or none.
+        exempt_month = month.month in (exempt or [])
+        grouped[member_id].append(MonthState.EXEMPT if exempt_month else _state(talks, reports))
+    return {member_id: combine(states) for member_id, states in grouped.items()}
 
 
 def event_state(event: MustTalkEvent, today: date | None = None) -> EventState:

@@ -1,0 +1,150 @@
+"""Talk POST throughput under gunicorn (2 sync workers) with wrk, ÷ a minimal POST view's.
+
+Runs against a throwaway copy of bl_bench_40 (CREATE DATABASE ... TEMPLATE) so the talks it
+writes never change the measured database; the copy is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8113"))
+RUNS = int(os.environ.get("BENCH_LOAD_RUNS", "5"))
+SECONDS = os.environ.get("BENCH_LOAD_SECONDS", "5")
+COPY = "bl_bench_load"
+CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid unmasked CSRF secret
+
+LOGIN = """
+from django.test import Client
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from contacts.models import Assignment
+from talks.models import TalkLog
+user = get_user_model().objects.get(username="demo-member")
+client = Client()
+client.force_login(user)
+contact = (Assignment.objects.current(timezone.localdate()).filter(member__user=user)
+           .order_by("pk").values_list("contact_id", flat=True).first())
+print(client.cookies["sessionid"].value, contact, timezone.localdate(), TalkLog.objects.count())
+"""
+
+
+def _admin(pg: str, sql: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{pg}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    connection.close()
+
+
+def _django(env: dict, code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")[-2]
+
+
+def _wrk(path: str, cookie: str, body: str) -> tuple[float, str]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{SECONDS}s",
+            "-s",
+            str(ROOT / "bench" / "post.lua"),
+            f"http://127.0.0.1:{PORT}",
+            "--",
+            path,
+            cookie,
+            CSRF,
+            body,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx or 3xx" in out:
+        raise SystemExit(f"wrk: error responses on {path}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), out
+
+
+def run(pg: str, source: str) -> dict:
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed"}
+    _admin(pg, f"DROP DATABASE IF EXISTS {COPY} WITH (FORCE)")
+    _admin(pg, f"CREATE DATABASE {COPY} TEMPLATE {source}")
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"{pg}/{COPY}"}
+    server = None
+    try:
+        session, contact, today, before = _django(env, LOGIN).split()
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "bench.wsgi:application",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = f"sessionid={session}; csrftoken={CSRF}"
+        talk_body = (
+            f"contact={contact}&date={today}&place=&kind=both&content=bench+load+talk&aspects=thought"
+            f"&observation=&must_talk_event=&opinions=&submission_token={{token}}"
+        )
+        result = {"tool": "wrk -t2 -c8", "seconds_per_run": int(SECONDS)}
+        for name, path, body in (
+            ("minimal_post", "/__bench__/post/", "x=1"),
+            ("talk_post", "/talks/log/", talk_body),
+        ):
+            _wrk(path, cookie, body)  # warm-up
+            rates = [_wrk(path, cookie, body)[0] for _ in range(RUNS)]
+            result[name] = {
+                "rps": {
+                    "median": statistics.median(rates),
+                    "min": min(rates),
+                    "max": max(rates),
+                    "runs": len(rates),
+                }
+            }
+        after = int(
+            _django(env, "from talks.models import TalkLog; print(TalkLog.objects.count())")
+        )
+        # Every talk POST must have written a talk (a 200 would be a form error, not a save).
+        result["talks_written"] = after - int(before)
+        if result["talks_written"] <= 0:
+            raise SystemExit("wrk: the talk POSTs wrote no talk (form errors?)")
+        return result
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        _admin(pg, f"DROP DATABASE IF EXISTS {COPY} WITH (FORCE)")

@@ -1,0 +1,380 @@
+"""One scale's measurements, run inside Django against the database of DATABASE_URL.
+
+    python -m bench.measure pages|obligations|reminders|pdf-inspection|pdf-school  (JSON on stdout)
+
+Each section runs in its own process (bench/run.py starts them) so that peak memory is the
+section's own. Times are wall-clock seconds of in-process calls; every figure is repeated
+RUNS times after a warm-up and reported as median/min/max.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branch_liaison.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.core import mail  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from contacts.models import Assignment  # noqa: E402
+from inspections import reminders, services  # noqa: E402
+from inspections.models import Semester  # noqa: E402
+from members.models import Branch, Member  # noqa: E402
+from talks import obligations  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+# DEBUG=1 is only how the bench loads settings without production secrets; with it off here,
+# queries are not logged on every request (CaptureQueriesContext still counts them).
+settings.DEBUG = False
+settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def stats(samples: list[float]) -> dict:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+def repeat(fn, runs: int = RUNS, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def count_queries(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def first_branch() -> Branch:
+    return Member.objects.get(user__username="demo-secretary").branch
+
+
+def current_semester() -> Semester:
+    today = timezone.localdate()
+    return Semester.objects.containing(today).first() or Semester.objects.filter(
+        start_on__lte=today
+    ).latest("start_on")
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def pages() -> dict:
+    member = Member.objects.get(user__username="demo-member")
+    contact_id = (
+        Assignment.objects.current(timezone.localdate())
+        .filter(member=member)
+        .order_by("pk")
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    branch = first_branch()
+    plan = [
+        ("baseline", "demo-member", "/__bench__/empty/"),
+        ("my_page", "demo-member", reverse("talks:my_page")),
+        ("talk_create", "demo-member", reverse("talks:talk_create")),
+        (
+            "branch_dashboard",
+            "demo-secretary",
+            reverse("inspections:branch_dashboard", args=[branch.pk]),
+        ),
+        ("school_home", "demo-admin", reverse("inspections:school_home")),
+        ("contact_detail", "demo-member", reverse("talks:contact_detail", args=[contact_id])),
+        ("handbook", "demo-member", reverse("talks:handbook")),
+    ]
+    result = {}
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        for name, username, url in plan:
+            client = client_for(username)
+
+            def get(client=client, url=url, name=name):
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: {url} answered {response.status_code}")
+
+            samples = repeat(get, warmup=2)
+            result[name] = {"url": url, "user": username, "time": stats(samples)}
+            result[name]["queries"] = count_queries(get)
+    return result
+
+
+# --- obligations: engine vs one hand-written SQL aggregate -------------------------------------
+
+# The month states of every active member of one branch over [start, end] (R45): per assignment
+# and month its talk/report counts, exempt months from the branch, combined per member as
+# obligations.combine does (complete only if every due assignment-month is).
+MONTH_STATES_SQL = """
+WITH months AS (
+    SELECT m::date AS first, (m + interval '1 month - 1 day')::date AS last
+    FROM generate_series(%(start)s::date, %(end)s::date, interval '1 month') AS m
+), asg AS (
+    SELECT a.id, a.member_id, a.started_on, a.ended_on, b.exempt_months
+    FROM contacts_assignment a
+    JOIN members_member mem ON mem.id = a.member_id
+    JOIN members_branch b ON b.id = mem.branch_id
+    WHERE mem.branch_id = %(branch)s AND mem.active
+      AND a.started_on <= %(end)s AND (a.ended_on IS NULL OR a.ended_on >= %(start)s)
+), counts AS (
+    SELECT t.assignment_id, date_trunc('month', t.date)::date AS first,
+           count(*) FILTER (WHERE t.is_talk) AS talks,
+           count(*) FILTER (WHERE t.is_work_report) AS reports
+    FROM talks_talklog t
+    WHERE t.assignment_id IN (SELECT id FROM asg) AND t.date BETWEEN %(start)s AND %(end)s
+    GROUP BY 1, 2
+), cells AS (
+    SELECT asg.member_id, months.first,
+           asg.exempt_months @> to_jsonb(extract(month FROM months.first)::int) AS exempt,
+           coalesce(counts.talks, 0) > 0 AS talked, coalesce(counts.reports, 0) > 0 AS reported
+    FROM asg
+    JOIN months ON asg.started_on <= months.last
+               AND (asg.ended_on IS NULL OR asg.ended_on >= months.first)
+    LEFT JOIN counts ON counts.assignment_id = asg.id AND counts.first = months.first
+)
+SELECT member_id, first,
+       CASE WHEN bool_and(exempt) THEN 'exempt'
+            WHEN bool_and(exempt OR (talked AND reported)) THEN 'complete'
+            WHEN bool_and(exempt OR NOT (talked OR reported)) THEN 'missing'
+            ELSE 'partial' END
+FROM cells GROUP BY member_id, first
+"""
+
+
+def raw_month_states(branch: Branch, months) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MONTH_STATES_SQL,
+            {"branch": branch.pk, "start": months[0].first, "end": months[-1].last},
+        )
+        rows = cursor.fetchall()
+    result: dict = {}
+    for member_id, first, state in rows:
+        result.setdefault(member_id, {})[obligations.Month.of(first)] = obligations.MonthState(
+            state
+        )
+    return result
+
+
+def obligations_section() -> dict:
+    branch = first_branch()
+    semester = current_semester()
+    months = obligations.months_between(semester.start_on, semester.end_on)
+    members = Member.objects.active().filter(branch=branch)
+    engine = obligations.member_month_states(members, months)
+    raw = raw_month_states(branch, months)
+    if engine != raw:
+        raise SystemExit("the raw SQL month states differ from talks/obligations.py's")
+    engine_t = repeat(lambda: obligations.member_month_states(members, months))
+    raw_t = repeat(lambda: raw_month_states(branch, months))
+    school = Member.objects.active()
+    school_t = repeat(lambda: obligations.member_month_states(school, months), runs=5)
+    figures_t = repeat(
+        lambda: obligations.member_figures(members, semester.start_on, semester.end_on)
+    )
+    return {
+        "semester": semester.name,
+        "branch_members": members.count(),
+        "branch_semester_engine": {
+            "time": stats(engine_t),
+            "queries": count_queries(lambda: obligations.member_month_states(members, months)),
+        },
+        "branch_semester_raw_sql": {"time": stats(raw_t), "queries": 1},
+        "branch_semester_figures": {
+            "time": stats(figures_t),
+            "queries": count_queries(
+                lambda: obligations.member_figures(members, semester.start_on, semester.end_on)
+            ),
+        },
+        "school_semester_engine": {"time": stats(school_t), "members": school.count()},
+    }
+
+
+# --- the monthly reminder job -----------------------------------------------------------------
+
+
+class Rollback(Exception):
+    pass
+
+
+def reminders_section() -> dict:
+    """R45's job with every branch due today; each run rolled back so the next starts clean."""
+    day = timezone.localdate()
+    samples, queries, sent = [], [], []
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for _ in range(RUNS):
+            mail.outbox = []
+            try:
+                with transaction.atomic():
+                    Branch.objects.update(reminder_day=day.day)
+                    with CaptureQueriesContext(connection) as captured:
+                        began = time.perf_counter()
+                        count = reminders.monthly_member_reminders(day)
+                        samples.append(time.perf_counter() - began)
+                    queries.append(len(captured))
+                    sent.append(len(mail.outbox) or count)
+                    raise Rollback
+            except Rollback:
+                pass
+    median = statistics.median(samples)
+    return {
+        "members": Member.objects.active().count(),
+        "time": stats(samples),
+        "queries": max(queries),
+        "emails": max(sent),
+        "emails_per_s": max(sent) / median if median else None,
+    }
+
+
+# --- PDFs ---------------------------------------------------------------------------------------
+
+
+def pdf_pages(pdf: bytes) -> int:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def weasy(html: str):
+    from weasyprint import HTML
+
+    from members.pdf import PDF_BASE_URL, _fetcher
+
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).render()
+
+
+def pdf_inspection() -> dict:
+    from django.template.loader import render_to_string
+
+    branch = first_branch()
+    half = services.half_before(timezone.localdate())
+
+    # The pipeline as the app runs it: snapshot, then the PDF of the stored inspection.
+    try:
+        with transaction.atomic():
+            inspection = services.inspection_generate(branch=branch, half=half)
+            pdf = services.inspection_pdf(inspection=inspection)
+
+            def full():
+                fresh = services.inspection_generate(branch=branch, half=half)
+                return services.inspection_pdf(inspection=fresh)
+
+            html = render_to_string(
+                "pdf/inspection.html",
+                {
+                    "school_name": settings.SCHOOL_NAME,
+                    "inspection": inspection,
+                    "data": inspection.data,
+                },
+            )
+            pipeline_t = repeat(full)
+            alone_t = repeat(lambda: weasy(html).write_pdf())
+            raise Rollback
+    except Rollback:
+        pass
+    return {
+        "branch": branch.name,
+        "half": half,
+        "time": stats(pipeline_t),
+        "weasyprint_alone": stats(alone_t),
+        "pages": pdf_pages(pdf),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def pdf_school() -> dict:
+    """The school assessment PDF (every branch), as assessment_export_run renders it."""
+    from django.template.loader import render_to_string
+
+    from members.pdf import render_pdf_parts
+
+    semester = (
+        Semester.objects.filter(end_on__lt=timezone.localdate()).order_by("-start_on").first()
+    )
+    branches = list(Branch.objects.order_by("name"))
+    runs = int(os.environ.get("BENCH_PDF_RUNS", "5"))
+    try:
+        with transaction.atomic():
+            services.assessments_compute(semester=semester, branches=branches)
+
+            def pipeline():
+                contexts = [
+                    services.assessment_pdf_context(semester=semester, branch=b) for b in branches
+                ]
+                return render_pdf_parts("pdf/assessment.html", contexts)
+
+            pdf = pipeline()
+            htmls = [
+                render_to_string(
+                    "pdf/assessment.html",
+                    {
+                        "school_name": settings.SCHOOL_NAME,
+                        **services.assessment_pdf_context(semester=semester, branch=b),
+                    },
+                )
+                for b in branches
+            ]
+
+            def alone():
+                documents = [weasy(html) for html in htmls]
+                pages = [page for document in documents for page in document.pages]
+                return documents[0].copy(pages).write_pdf()
+
+            pipeline_t = repeat(pipeline, runs=runs, warmup=0)
+            alone_t = repeat(alone, runs=runs, warmup=0)
+            raise Rollback
+    except Rollback:
+        pass
+    return {
+        "semester": semester.name,
+        "branches": len(branches),
+        "time": stats(pipeline_t),
+        "weasyprint_alone": stats(alone_t),
+        "pages": pdf_pages(pdf),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+SECTIONS = {
+    "pages": pages,
+    "obligations": obligations_section,
+    "reminders": reminders_section,
+    "pdf-inspection": pdf_inspection,
+    "pdf-school": pdf_school,
+}
+
+if __name__ == "__main__":
+    json.dump(SECTIONS[sys.argv[1]](), sys.stdout, default=str)

@@ -1,0 +1,52 @@
+"""obligations.month_states (one query, school-wide) agrees with member_month_states (R45)."""
+
+from datetime import date as D
+
+import pytest
+
+from contacts.models import Category
+from members.models import Member
+from talks.obligations import Month, MonthState, member_month_states, month_states
+from tests.factories import AssignmentFactory, ContactFactory, TalkLogFactory
+
+pytestmark = pytest.mark.django_db
+
+OCT = Month(2026, 10)
+
+
+def test_r45_month_states_in_one_query_match_member_month_states(
+    member_a, member_b, secretary, django_assert_num_queries
+):
+    branch = member_a.branch
+
+    def assign(member, **kwargs):
+        contact = ContactFactory(branch=branch, category=Category.ACTIVIST)
+        return AssignmentFactory(member=member, contact=contact, **kwargs)
+
+    both = assign(member_a, started_on=D(2026, 9, 1))
+    TalkLogFactory(assignment=both, date=D(2026, 10, 3), is_talk=True, is_work_report=True)
+    talk_only = assign(member_a, started_on=D(2026, 9, 1))
+    TalkLogFactory(assignment=talk_only, date=D(2026, 10, 5), is_talk=True, is_work_report=False)
+    # Another month's talk and an assignment ended before October count for nothing.
+    assign(member_b, started_on=D(2026, 9, 1))
+    TalkLogFactory(assignment=assign(member_b, started_on=D(2026, 9, 1)), date=D(2026, 9, 30))
+    assign(member_b, started_on=D(2026, 1, 1), ended_on=D(2026, 9, 30))
+    report_only = assign(secretary, started_on=D(2026, 10, 31))
+    TalkLogFactory(assignment=report_only, date=D(2026, 10, 31), is_talk=False, is_work_report=True)
+    members = Member.objects.filter(pk__in=[member_a.pk, member_b.pk, secretary.pk])
+
+    with django_assert_num_queries(1):
+        states = month_states(members, OCT)
+    expected = {m: by_month[OCT] for m, by_month in member_month_states(members, [OCT]).items()}
+    assert states == expected
+    assert states[member_a.pk] == MonthState.PARTIAL
+    assert states[member_b.pk] == MonthState.MISSING
+    assert states[secretary.pk] == MonthState.PARTIAL
+
+    branch.exempt_months = [10]
+    branch.save()
+    assert month_states(members, OCT) == {
+        member_a.pk: MonthState.EXEMPT,
+        member_b.pk: MonthState.EXEMPT,
+        secretary.pk: MonthState.EXEMPT,
+    }
