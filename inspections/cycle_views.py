@@ -196,7 +196,9 @@ def inspection_list(request):
     if access.is_admin(request.user) and request.GET.get("branch", "").isdigit():
         branch_id = int(request.GET["branch"])
     can_generate = branch_id is not None and access.can_manage_branch(request.user, branch_id)
-    form = GenerateInspectionForm(request.POST or None)
+    form = GenerateInspectionForm(
+        request.POST or None, initial={"half": services.half_before(timezone.localdate())}
+    )
     if request.method == "POST":
         if not can_generate:
             raise PermissionDenied
