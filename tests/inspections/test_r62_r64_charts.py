@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from contacts.models import Assignment
 from inspections import services
@@ -109,6 +110,9 @@ def test_r64_school_export_numbers_pages_continuously(
         range(1, len(first_part) + 1)
     )
     assert footers[-1][1] == branches[1] and footers[-1][2] == "1"
+    # The first branch's table runs over two pages: its header is repeated on the second.
+    header = gettext("Basic condition for awards and promotion")
+    assert all(header.replace(" ", "") in "".join(p.split()) for p in pages[:2])
 
 
 def test_r62_inspection_stored_before_monthly_figures_still_renders(
