@@ -8,8 +8,10 @@ notifications. At the end it prints error rate, p50/p95/p99 per request type and
 the talks in the database grew by exactly the number of successful saves.
 
 Environment: DATABASE_URL (the database gunicorn uses; read for the logins and the row count),
-LOAD_PASSWORD (default liaison-demo). Requests carry X-Forwarded-Proto: https as nginx would add
-it, so the production settings (secure cookies, HTTPS-only CSRF) are the ones measured.
+LOAD_PASSWORD (default liaison-demo), LOAD_THINK ("5-15": seconds a member spends reading and
+typing between two pages; "1-5" makes a stress test). Requests carry X-Forwarded-Proto: https
+as nginx would add it, so the production settings (secure cookies, HTTPS-only CSRF) are the
+ones measured.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from locust import HttpUser, between, events, task
 from requests.cookies import RequestsCookieJar
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "liaison-demo")
+THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5-15").split("-")]
 POST_P95_GOAL_MS = 800
 POST = ("talk save (POST)", "POST")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -83,7 +86,7 @@ def _start(environment, **kwargs):
 
 
 class Member(HttpUser):
-    wait_time = between(1, 5)  # reading and typing between two pages
+    wait_time = between(*THINK)
 
     def on_start(self):
         self.client.headers.update({"X-Forwarded-Proto": "https", "Referer": self._origin() + "/"})

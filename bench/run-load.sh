@@ -2,8 +2,9 @@
 # Load test (issue 6): gunicorn (deploy/gunicorn.conf.py, production settings) on the PostgreSQL
 # database named by DATABASE_URL, seeded with `seed_demo --scale 4` when empty, then locust
 # headless with bench/locustfile.py. Usage: DATABASE_URL=postgres://... bench/run-load.sh
-#   LOAD_USERS (100), LOAD_SPAWN_RATE (5 per s), LOAD_DURATION (2m), LOAD_PORT (8120),
-#   LOAD_WORKERS (2), REDIS_URL (optional broker, as in production),
+#   LOAD_USERS (100), LOAD_SPAWN_RATE (2 logins per s), LOAD_DURATION (2m), LOAD_PORT (8120),
+#   LOAD_WORKERS (2), LOAD_THINK (5-15 seconds between two pages),
+#   REDIS_URL (optional broker, as in production),
 #   LOAD_RESET_STATS=1: latency figures from when every member is logged in (the logins, slow
 #   password hashing by design, otherwise dominate the first minute); errors and the row check
 #   always cover the whole run.
@@ -43,6 +44,6 @@ trap 'echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"; kill "$GUNICORN_PID" 
 RESET=()
 [ "${LOAD_RESET_STATS:-0}" = 1 ] && RESET=(--reset-stats)
 .venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
-  --users "${LOAD_USERS:-100}" --spawn-rate "${LOAD_SPAWN_RATE:-5}" \
+  --users "${LOAD_USERS:-100}" --spawn-rate "${LOAD_SPAWN_RATE:-2}" \
   --run-time "${LOAD_DURATION:-2m}" --stop-timeout 10 --only-summary \
   --csv "$OUT/locust" --loglevel WARNING "${RESET[@]}"
