@@ -120,20 +120,13 @@ def machine() -> dict:
         ),
         platform.processor(),
     )
-    postgres = subprocess.run(
-        [
-            PY,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.db import connection as c; c.cursor().execute('select version()') or "
-            "print(c.cursor().connection.server_version)",
-        ],
-        env=env_for(1),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    import psycopg2
+
+    connection = psycopg2.connect(f"{PG}/postgres")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    connection.close()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Assignment, Category
-from members.models import FiveLeadActivity, Member
+from members.models import Branch, FiveLeadActivity, Member
 
 from .models import MustTalkEvent, Opinion, TalkLog
 
@@ -238,8 +238,9 @@ def member_month_states(
 def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthState]:
     """R45 for one month, member id → combined state, as member_month_states(members, [month]).
 
-    One query, the month's talks counted per assignment in the database (a join restricted to
-    the month), for school-wide figures: no month loop per assignment (docs/performance.md).
+    Two queries: the month's talks counted per assignment in the database (a join restricted
+    to the month), and the branches' exempt months. For school-wide figures: no month loop per
+    assignment and no JSON decoded per row (docs/performance.md).
     """
     rows = (
         _overlapping(Assignment.objects.filter(member__in=members.values("pk")), [month])
@@ -249,17 +250,23 @@ def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthStat
             )
         )
         .order_by()
-        .values_list("pk", "member_id", "member__branch__exempt_months")
+        .values_list("pk", "member_id", "member__branch_id")
         .annotate(
             talks=Count("month_talks", filter=Q(month_talks__is_talk=True)),
             reports=Count("month_talks", filter=Q(month_talks__is_work_report=True)),
         )
     )
+    exempt = {
+        branch_id
+        for branch_id, months in Branch.objects.values_list("pk", "exempt_months")
+        if month.month in (months or [])
+    }
     grouped: dict[int, list[MonthState]] = defaultdict(list)
-    for _pk, member_id, exempt, talks, reports in rows:
+    for _pk, member_id, branch_id, talks, reports in rows:
         # Exemption is the branch's, so it covers all of a member's assignments or none.
-        exempt_month = month.month in (exempt or [])
-        grouped[member_id].append(MonthState.EXEMPT if exempt_month else _state(talks, reports))
+        grouped[member_id].append(
+            MonthState.EXEMPT if branch_id in exempt else _state(talks, reports)
+        )
     return {member_id: combine(states) for member_id, states in grouped.items()}
 
 
