@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import calendar
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Member
 
 from .models import ExemplaryCase
 
-MONTH_CHOICES = [(m, calendar.month_name[m]) for m in range(1, 13)]
+MONTH_CHOICES = list(MONTHS.items())
 
 SETTINGS_FIELDS = [
     "musttalk_deadline_days",

@@ -10,7 +10,9 @@ mkdir -p locale/zh_Hans/LC_MESSAGES
 "$PY" manage.py makemessages -l zh_Hans --no-location --no-obsolete \
   --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='staticfiles/*' >/dev/null
 compendium=$(mktemp --suffix=.po)
-msgcat --use-first -o "$compendium" locale/zh_Hans/parts/*.po
+# ui.po (the reviewed, RULES.md wording) wins where two parts translate the same string.
+msgcat --use-first -o "$compendium" locale/zh_Hans/parts/ui.po \
+  $(ls locale/zh_Hans/parts/*.po | grep -v "/ui.po$")
 msgmerge --quiet --no-fuzzy-matching --no-location --compendium="$compendium" -o "$po.new" /dev/null "$po" 2>/dev/null \
   || msgmerge --quiet --no-fuzzy-matching --compendium="$compendium" -o "$po.new" "$po" "$po"
 mv "$po.new" "$po"

@@ -276,7 +276,7 @@ class MustTalkEventForm(forms.Form):
     """R51: a member records an event for their own contact (the deadline comes from the branch)."""
 
     category = forms.ChoiceField(label=_("Category"), choices=MustTalkCategory.choices)
-    sub_kind = forms.ChoiceField(label=_("Kind"), choices=MustTalkSubKind.choices)
+    sub_kind = forms.ChoiceField(label=_("Occasion"), choices=MustTalkSubKind.choices)
     occurred_on = forms.DateField(
         label=_("Date of the event"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
