@@ -73,7 +73,8 @@ $(PY):
 	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "error: Python >= 3.11 is needed to create .venv, but '$(PYTHON3)' is $$($(PYTHON3) -V 2>&1 || echo 'not found'); run: make PYTHON3=/path/to/python3.11 ..." >&2; \
 	  exit 1; }
-	$(PYTHON3) -m venv .venv || { rm -rf .venv; \
+	@echo "$(PYTHON3) -m venv .venv"
+	@$(PYTHON3) -m venv .venv || { rm -rf .venv; \
 	  echo "error: '$(PYTHON3) -m venv' failed; on Debian: apt-get install -y python3-venv" >&2; exit 1; }
 
 install: $(REQ_STAMP)
