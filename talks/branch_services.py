@@ -23,6 +23,7 @@ from .models import (
     OpinionStatusChange,
     Symposium,
 )
+from .services import opinion_enqueue
 
 # R43: received → forwarded to the administration / handled → answered to the person.
 NEXT_STATUSES: dict[str, list[str]] = {
@@ -37,30 +38,13 @@ NEXT_STATUSES: dict[str, list[str]] = {
 }
 
 
-def _queue(opinion: Opinion, by) -> Opinion:
-    """R43: an opinion enters the queue received, with its first status change and audit row."""
-    opinion.full_clean()
-    opinion.save()
-    OpinionStatusChange.objects.create(
-        opinion=opinion, from_status="", to_status=OpinionStatus.RECEIVED, by=by
-    )
-    audit(
-        AuditAction.CREATE,
-        actor=by,
-        obj=opinion,
-        branch_id=opinion.branch_id,
-        contact_id=opinion.contact_id,
-    )
-    return opinion
-
-
 @transaction.atomic
 def opinion_box_record(
     *, branch: Branch, received_on: date, raised_by_name: str, content: str, by
 ) -> Opinion:
     """R43: an opinion from the opinion box goes to the queue; the deadline runs from receipt."""
-    return _queue(
-        Opinion(
+    return opinion_enqueue(
+        opinion=Opinion(
             branch=branch,
             source=OpinionSource.BOX,
             raised_by_name=raised_by_name,
@@ -68,7 +52,7 @@ def opinion_box_record(
             received_on=received_on,
             due_on=received_on + timedelta(days=branch.opinion_deadline_days),
         ),
-        by,
+        by=by,
     )
 
 
@@ -140,8 +124,8 @@ def symposium_record(
     symposium.save()
     today = timezone.localdate()
     for line in opinions:
-        _queue(
-            Opinion(
+        opinion_enqueue(
+            opinion=Opinion(
                 branch=branch,
                 source=OpinionSource.SYMPOSIUM,
                 symposium=symposium,
@@ -149,7 +133,7 @@ def symposium_record(
                 received_on=today,
                 due_on=today + timedelta(days=branch.opinion_deadline_days),
             ),
-            by,
+            by=by,
         )
     audit(AuditAction.CREATE, actor=by, obj=symposium, branch_id=branch.pk)
     return symposium

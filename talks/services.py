@@ -48,24 +48,30 @@ def opinions_from_talk(*, talk: TalkLog, lines: list[str], by) -> list[Opinion]:
             contact=talk.contact,
             conveyed_by=talk.member,
             content=line,
-            status=OpinionStatus.RECEIVED,
             received_on=today,
             due_on=today + timedelta(days=branch.opinion_deadline_days),
         )
-        opinion.full_clean()
-        opinion.save()
-        OpinionStatusChange.objects.create(
-            opinion=opinion, from_status="", to_status=OpinionStatus.RECEIVED, by=by
-        )
-        audit(
-            AuditAction.CREATE,
-            actor=by,
-            obj=opinion,
-            branch_id=branch.pk,
-            contact_id=talk.contact_id,
-        )
-        created.append(opinion)
+        created.append(opinion_enqueue(opinion=opinion, by=by))
     return created
+
+
+def opinion_enqueue(*, opinion: Opinion, by) -> Opinion:
+    """R43: an opinion (from a talk, a symposium or the box) enters the branch queue received,
+    with its first status change and its audit row. Call inside the caller's transaction."""
+    opinion.status = OpinionStatus.RECEIVED
+    opinion.full_clean()
+    opinion.save()
+    OpinionStatusChange.objects.create(
+        opinion=opinion, from_status="", to_status=OpinionStatus.RECEIVED, by=by
+    )
+    audit(
+        AuditAction.CREATE,
+        actor=by,
+        obj=opinion,
+        branch_id=opinion.branch_id,
+        contact_id=opinion.contact_id,
+    )
+    return opinion
 
 
 def talk_log_record(
