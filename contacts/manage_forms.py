@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Branch, Member
 
 from .models import Category, Contact
+from .services import CONTACT_FIELDS
 
 
 def _date_widget():
@@ -29,18 +30,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "category",
-            "department",
-            "teaching_group",
-            "staff_no",
-            "activist_stage",
-            "activist_stage_since",
-            "hardship_kind",
-            "hardship_description",
-            "active",
-        ]
+        fields = list(CONTACT_FIELDS)
         widgets = {
             "activist_stage_since": _date_widget(),
             "hardship_description": forms.Textarea(attrs={"rows": 3}),
