@@ -268,12 +268,13 @@ def pdf_pages(pdf: bytes) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-def weasy(html: str):
+def weasy(html: str, font_config=None):
     from weasyprint import HTML
 
     from members.pdf import PDF_BASE_URL, _fetcher
 
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).render()
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher())
+    return document.render(font_config=font_config)
 
 
 def pdf_inspection() -> dict:
@@ -323,6 +324,7 @@ def pdf_school() -> dict:
     then WeasyPrint alone; pipeline ÷ WeasyPrint comes from the same run (robust to load).
     """
     from django.template.loader import render_to_string
+    from weasyprint.text.fonts import FontConfiguration
 
     semester = (
         Semester.objects.filter(end_on__lt=timezone.localdate()).order_by("-start_on").first()
@@ -345,7 +347,8 @@ def pdf_school() -> dict:
                     for b in branches
                 ]
                 laid_out = time.perf_counter()
-                documents = [weasy(html) for html in htmls]
+                font_config = FontConfiguration()  # shared by the parts, as render_pdf_parts does
+                documents = [weasy(html, font_config) for html in htmls]
                 pages = [page for document in documents for page in document.pages]
                 pdf = documents[0].copy(pages).write_pdf()
                 done = time.perf_counter()

@@ -53,10 +53,13 @@ def render_pdf_parts(template_name: str, contexts: list[dict], on_part=None) -> 
     Each part is laid out on its own (the progress counts parts, the layout of one part is what
     takes the time); `page_offset` (the pages of the parts before) lets pdf/base.html number the
     pages continuously, each page also naming its part (an element of class part-name) and its
-    page within that part.
+    page within that part. One FontConfiguration serves every part: each part with its own
+    held its own copy of the font maps, about 3 MB a part (1 GiB for a school, docs/performance.md).
     """
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
+    font_config = FontConfiguration()
     documents = []
     offset = 0
     for number, context in enumerate(contexts, start=1):
@@ -64,7 +67,8 @@ def render_pdf_parts(template_name: str, contexts: list[dict], on_part=None) -> 
             template_name,
             {"school_name": settings.SCHOOL_NAME, **context, "page_offset": offset},
         )
-        documents.append(HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher()).render())
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher())
+        documents.append(document.render(font_config=font_config))
         offset += len(documents[-1].pages)
         if on_part:
             on_part(number)
