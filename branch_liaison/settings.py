@@ -144,6 +144,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The planner's default random_page_cost (4) prices an index lookup as on a spinning disk:
+    # then "a branch's 25 active members" seq-scans every member and user of the school.
+    # 1.1 is the usual value for SSD or a database that fits in memory (docs/performance.md);
+    # PG_RANDOM_PAGE_COST= (empty) keeps the server's own setting.
+    page_cost = env_str("PG_RANDOM_PAGE_COST", "1.1")
+    if page_cost:
+        try:
+            page_cost = float(page_cost)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PG_RANDOM_PAGE_COST must be a number (or empty), not {page_cost!r}"
+            ) from None
+        DATABASES["default"]["OPTIONS"] = {"options": f"-c random_page_cost={page_cost}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache is per-process memory on purpose: a Redis outage must not break pages or log anyone out.
