@@ -12,6 +12,7 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Assignment, Category, Contact
@@ -73,6 +74,33 @@ class EventChoiceField(forms.ModelChoiceField):
         }
 
 
+class OwnContactField(forms.ModelChoiceField):
+    """The contact of a new talk, read with the member's loggable assignments to them in one
+    query (the form needs both): `assignments` is set by the form, `found` keeps the rows."""
+
+    assignments = None
+
+    def to_python(self, value):
+        if value in self.empty_values or self.assignments is None:
+            return super().to_python(value)
+        try:
+            rows = list(
+                self.assignments.filter(contact_id=int(value))
+                .select_related("contact")
+                .order_by("started_on", "pk")
+            )
+        except (TypeError, ValueError):
+            rows = []
+        if not rows:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        self.found = rows
+        return rows[0].contact
+
+
 def loggable_assignments(member: Member, today: date):
     """Assignments a talk may still be logged against: in force, or ended in the editable window
     (a talk of last month may be logged until the month after next begins)."""
@@ -85,7 +113,7 @@ def loggable_assignments(member: Member, today: date):
 class TalkLogForm(forms.Form):
     """One handbook entry. `talk` given: editing it (contact fixed, opinions already sent)."""
 
-    contact = forms.ModelChoiceField(
+    contact = OwnContactField(
         label=_("Contact"),
         queryset=Contact.objects.none(),
         widget=ContactSelect,
@@ -157,17 +185,23 @@ class TalkLogForm(forms.Form):
             del self.fields["opinions"]
             self.fields["submission_token"].required = False
         else:
+            self.fields["contact"].assignments = assignments
             self.fields["submission_token"].initial = uuid.uuid4()
             self.fields["date"].initial = self.today
         self.fields["must_talk_event"].queryset = events.select_related("contact").order_by(
             "due_on", "pk"
         )
-        self.helper = FormHelper()
-        self.helper.attrs = {"data-once": "", "id": "talk-form"}
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Built only when the form is shown (a valid POST never needs it)."""
+        helper = FormHelper(self)
+        helper.attrs = {"data-once": "", "id": "talk-form"}
+        helper.layout = Layout(
             *(InlineCheckboxes(name) if name == "aspects" else name for name in self.fields)
         )
-        self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
+        helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
+        return helper
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
@@ -225,14 +259,7 @@ class TalkLogForm(forms.Form):
         if self.talk is not None:
             assignment = self.talk.assignment
         else:
-            candidates = sorted(
-                (
-                    a
-                    for a in loggable_assignments(self.member, self.today)
-                    if a.contact_id == contact.pk
-                ),
-                key=lambda a: a.started_on,
-            )
+            candidates = self.fields["contact"].found  # by start date
             assignment = next(
                 (
                     a
@@ -246,6 +273,7 @@ class TalkLogForm(forms.Form):
         if assignment is None:
             self.add_error("contact", _("Choose one of your own contacts."))
             return
+        assignment.contact = contact  # the same row: no second query when the talk is saved
         if day < assignment.started_on:
             self.add_error(
                 "date",
