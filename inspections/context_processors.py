@@ -5,6 +5,7 @@ Computed lazily: pages that do not show it cost no query.
 
 from datetime import timedelta
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -19,17 +20,23 @@ def _current_report(user) -> dict | None:
     if member is None:
         return None
     today = timezone.localdate()
-    # The semester in progress, or between semesters the one just ended.
-    semester = Semester.objects.filter(start_on__lte=today).order_by("-start_on").first()
+    # The semester in progress, or between semesters the one just ended, with the member's
+    # report status read in the same query (this runs on every page showing the menu).
+    mine = SemesterReport.objects.filter(member=member, semester=OuterRef("pk"))
+    semester = (
+        Semester.objects.filter(start_on__lte=today)
+        .order_by("-start_on")
+        .annotate(report_status=Subquery(mine.values("status")[:1]))
+        .first()
+    )
     if semester is None:
         return None
-    report = SemesterReport.objects.filter(member=member, semester=semester).first()
-    status = report.status if report else ReportStatus.DRAFT
+    status = semester.report_status or ReportStatus.DRAFT
     return {
         "semester": semester,
         "status": status,
         "status_label": ReportStatus(status).label,
-        "started": report is not None,
+        "started": semester.report_status is not None,
         "deadline": semester.end_on + timedelta(days=member.branch.report_deadline_days),
         "url": reverse("inspections:report_mine", args=[semester.pk]),
     }

@@ -37,6 +37,7 @@ class Period:
     start: date
     end: date
     months: list[Month] = field(default_factory=list)
+    semesters: list[Semester] = field(default_factory=list)  # every semester, for the picker
 
 
 def parse_month(value: str | None, today: date) -> Month:
@@ -52,18 +53,20 @@ def parse_month(value: str | None, today: date) -> Month:
 
 
 def pick_period(semester_id: str | None, today: date) -> Period:
+    # One query for the picker's list and the choice (a school has a few semesters a year).
+    semesters = list(Semester.objects.all())
     semester = None
     if semester_id and semester_id.isdigit():
-        semester = Semester.objects.filter(pk=semester_id).first()
+        semester = next((s for s in semesters if s.pk == int(semester_id)), None)
     if semester is None and not semester_id:
-        semester = Semester.objects.containing(today).first()
+        semester = next((s for s in semesters if s.start_on <= today <= s.end_on), None)
     if semester is not None:
         months = obligations.months_between(semester.start_on, semester.end_on)
-        return Period(semester, semester.start_on, semester.end_on, months)
+        return Period(semester, semester.start_on, semester.end_on, months, semesters)
     months = [Month.of(today)]
     while len(months) < FALLBACK_MONTHS:
         months.insert(0, months[0].previous())
-    return Period(None, months[0].first, months[-1].last, months)
+    return Period(None, months[0].first, months[-1].last, months, semesters)
 
 
 def _trend_months(month: Month) -> list[Month]:

@@ -43,7 +43,7 @@ def _dashboard(request, branch: Branch):
     context = selectors.branch_dashboard(
         branch=branch, user=request.user, month=month, period=period, today=today
     )
-    context["semesters"] = list(Semester.objects.all())
+    context["semesters"] = period.semesters
     context["month_value"] = str(month)
     return render(request, "inspections/dashboard.html", context)
 
@@ -86,7 +86,7 @@ def school_home(request):
             "month": month,
             "month_value": str(month),
             "period": period,
-            "semesters": list(Semester.objects.all()),
+            "semesters": period.semesters,
             "columns": _school_columns(),
         },
     )
