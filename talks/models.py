@@ -179,8 +179,12 @@ class TalkLog(models.Model):
             models.Index(fields=["member", "date"]),
             models.Index(fields=["contact", "date"]),
             # School-wide month figures (school dashboard, reminders) read one month of every
-            # assignment: a range on date alone (docs/performance.md).
-            models.Index(fields=["date"], name="talks_talklog_date_idx"),
+            # assignment: a range on date, answered from the index alone (an index-only scan,
+            # 7 → 2 ms for a month of a 3,000-member school; docs/performance.md).
+            models.Index(
+                fields=["date", "assignment", "is_talk", "is_work_report"],
+                name="talks_talklog_month_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
