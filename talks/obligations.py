@@ -7,20 +7,33 @@
   late (closed by a talk on/before or after the deadline).
 
 Every function answers for many assignments, members and months with a fixed number of queries
-(aggregates grouped by assignment and month), never a query per member or per month. Dates are
-local dates in Asia/Shanghai (talk dates are calendar dates; "today" is timezone.localdate()).
+(aggregates grouped by assignment and month, or one join read row by row), never a query per
+member or per month. Dates are local dates in Asia/Shanghai (talk dates are calendar dates;
+"today" is timezone.localdate()).
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import combinations
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,11 +140,16 @@ def _state(talks: int, reports: int) -> MonthState:
     return MonthState.MISSING
 
 
-def _overlapping(assignments: QuerySet[Assignment], months: list[Month]) -> QuerySet[Assignment]:
+def _overlap(months: list[Month], prefix: str = "") -> Q:
+    """The assignment (at `prefix`, e.g. "assignments__") was active in the period of `months`."""
     start, end = months[0].first, months[-1].last
-    return assignments.filter(started_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    return Q(**{f"{prefix}started_on__lte": end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": start})
     )
+
+
+def _overlapping(assignments: QuerySet[Assignment], months: list[Month]) -> QuerySet[Assignment]:
+    return assignments.filter(_overlap(months))
 
 
 def _talk_counts(overlapping: QuerySet[Assignment], months: list[Month]) -> dict:
@@ -212,25 +230,85 @@ def combine(states: Iterable[MonthState]) -> MonthState | None:
     return MonthState.PARTIAL
 
 
+# combine() of every set of assignment states, looked up rather than recomputed per member-month.
+_COMBINED = {
+    frozenset(states): combine(states)
+    for n in range(1, len(MonthState) + 1)
+    for states in combinations(MonthState, n)
+}
+
+
 def member_month_states(
     members: QuerySet[Member], months: list[Month]
 ) -> dict[int, dict[Month, MonthState]]:
-    """R45 per member and month (the dashboard matrix): member id → month → combined state."""
+    """R45 per member and month (the dashboard matrix): member id → month → combined state.
+
+    One query: `members` joined to their assignments overlapping the period and those to their
+    talk logs in it (a row per talk log; an assignment with none comes back once, talk columns
+    NULL). `members` is a filtered Member queryset (not sliced or aggregated): its own query is
+    extended, which plans faster than the members as a subquery.
+    """
     if not months:
         return {}
-    # Plain tuples, not model instances: at school scale (thousands of assignments) building
-    # Assignment/Member/Branch/Contact objects was most of the time (docs/performance.md).
-    overlapping = _overlapping(Assignment.objects.filter(member__in=members.values("pk")), months)
-    rows = overlapping.order_by().values_list(
-        "pk", "member_id", "started_on", "ended_on", "member__branch__exempt_months"
+    # Speed (docs/performance.md): one query (it was two, each compiling the members subquery,
+    # one a TruncMonth aggregate); the branch's exempt months fetched as JSON text and decoded
+    # once per branch (decoding a JSONField on every row was a fifth of the time); months
+    # addressed by position, so no Month is built or hashed per row or assignment-month.
+    firsts = [m.first for m in months]
+    lasts = [m.last for m in months]
+    position = {m.year * 12 + m.month: i for i, m in enumerate(months)}
+    rows = (
+        members.annotate(
+            period_assignments=FilteredRelation(
+                "assignments", condition=_overlap(months, "assignments__")
+            ),
+            period_talks=FilteredRelation(
+                "period_assignments__talks",
+                condition=Q(period_assignments__talks__date__range=(firsts[0], lasts[-1])),
+            ),
+            exempt_json=ExpressionWrapper(F("branch__exempt_months"), output_field=TextField()),
+        )
+        .filter(period_assignments__isnull=False)
+        .values_list(
+            "period_assignments__pk",
+            "pk",
+            "period_assignments__started_on",
+            "period_assignments__ended_on",
+            "exempt_json",
+            "period_talks__date",
+            "period_talks__is_talk",
+            "period_talks__is_work_report",
+        )
+        .order_by()
     )
-    counts = _talk_counts(overlapping, months)
-    grouped: dict[int, dict[Month, list[MonthState]]] = defaultdict(lambda: defaultdict(list))
-    for pk, member_id, started_on, ended_on, exempt in rows:
-        for month, state in _states(pk, started_on, ended_on, exempt, months, counts).items():
-            grouped[member_id][month].append(state)
+    assignments = {}  # id → (member id, started_on, ended_on, exempt months as JSON text)
+    talked, reported = set(), set()  # (assignment id, month position)
+    for pk, member_id, started_on, ended_on, exempt, day, is_talk, is_report in rows:
+        assignments[pk] = (member_id, started_on, ended_on, exempt)
+        if day is not None and (i := position.get(day.year * 12 + day.month)) is not None:
+            if is_talk:
+                talked.add((pk, i))
+            if is_report:
+                reported.add((pk, i))
+
+    exempt_months: dict[str | None, set[int]] = {}  # JSON text → months, decoded once each
+    # member id → month position → the states of the member's assignments active that month
+    grouped: dict[int, dict[int, set[MonthState]]] = defaultdict(dict)
+    for pk, (member_id, started_on, ended_on, exempt) in assignments.items():
+        if exempt not in exempt_months:  # None: a member without a branch
+            exempt_months[exempt] = set(json.loads(exempt)) if exempt else set()
+        exempt = exempt_months[exempt]
+        by_month = grouped[member_id]
+        for i, month in enumerate(months):
+            if started_on > lasts[i] or (ended_on is not None and ended_on < firsts[i]):
+                continue
+            if month.month in exempt:
+                state = MonthState.EXEMPT
+            else:
+                state = _state((pk, i) in talked, (pk, i) in reported)
+            by_month.setdefault(i, set()).add(state)
     return {
-        member_id: {month: combine(states) for month, states in by_month.items()}
+        member_id: {months[i]: _COMBINED[frozenset(states)] for i, states in by_month.items()}
         for member_id, by_month in grouped.items()
     }
 
@@ -352,7 +430,7 @@ class Figures:
 def member_figures(
     members: QuerySet[Member], start: date, end: date, today: date | None = None
 ) -> dict[int, Figures]:
-    """R61/R62/R64 figures of every member in `members` over [start, end], in seven queries.
+    """R61/R62/R64 figures of every member in `members` over [start, end], in six queries.
 
     The current month counts only once it is complete (or exempt): until its last day a month
     still in progress is neither missing nor partial; later months are not counted at all.

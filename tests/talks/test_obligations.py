@@ -167,9 +167,9 @@ def test_engine_query_count_does_not_grow(django_assert_num_queries, branch):
     def measure():
         members = Member.objects.filter(branch=branch)
         months = months_between(D(2026, 1, 1), D(2026, 12, 31))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             member_figures(members, D(2026, 1, 1), D(2026, 12, 31), today=D(2026, 12, 31))
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             member_month_states(members, months)
 
     for _ in range(2):
