@@ -85,8 +85,6 @@ def _rate(states: list[MonthState]) -> float | None:
     return (counts[MonthState.COMPLETE] + 0.5 * counts[MonthState.PARTIAL]) / due
 
 
-
-
 def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
     """R43: open opinions by age and past the deadline, in one query."""
     buckets = {}
@@ -234,7 +232,6 @@ def branch_rows(
     branch_list = list(branches.order_by("name", "pk"))
     ids = [b.pk for b in branch_list]
     member_qs = Member.objects.active().filter(branch_id__in=ids)
-    branch_of = dict(member_qs.order_by().values_list("pk", "branch_id"))
     rows = {
         b.pk: {
             "branch": b,
@@ -252,11 +249,10 @@ def branch_rows(
         }
         for b in branch_list
     }
-    for branch_id in branch_of.values():
-        rows[branch_id]["members"] += 1
-    for member_id, state in obligations.month_states(member_qs, month).items():
-        if state is not None and member_id in branch_of:
-            rows[branch_of[member_id]]["states"][state] += 1
+    for row in member_qs.order_by().values("branch_id").annotate(n=Count("pk")):
+        rows[row["branch_id"]]["members"] = row["n"]
+    for branch_id, counts in obligations.month_state_counts_by_branch(member_qs, month).items():
+        rows[branch_id]["states"] = counts
     for row in (
         obligations.members_without_teacher(member_qs, today)
         .values("branch_id")

@@ -23,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import combinations
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -313,39 +314,72 @@ def member_month_states(
     }
 
 
-def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthState]:
-    """R45 for one month, member id → combined state, as member_month_states(members, [month]).
+# R45 for one month, combined per member in the database: per assignment whether the month
+# has talks and work reports, then per member how many of their assignments active that month
+# are due, complete, and touched at all. Plain SQL (SQLite and PostgreSQL alike): the ORM cannot
+# aggregate over an aggregate, and doing the member step in Python over every assignment was
+# half of the school dashboard's time (docs/performance.md).
+_MONTH_SQL = """
+SELECT a.member_id, m.branch_id, COUNT(*),
+       SUM(CASE WHEN t.talks > 0 AND t.reports > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.talks > 0 OR t.reports > 0 THEN 1 ELSE 0 END)
+FROM {assignment} a
+JOIN {member} m ON m.id = a.member_id
+LEFT JOIN (
+    SELECT assignment_id,
+           SUM(CASE WHEN is_talk THEN 1 ELSE 0 END) AS talks,
+           SUM(CASE WHEN is_work_report THEN 1 ELSE 0 END) AS reports
+    FROM {talklog} WHERE date >= %s AND date <= %s GROUP BY assignment_id
+) t ON t.assignment_id = a.id
+WHERE a.member_id IN ({members})
+  AND a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on >= %s)
+GROUP BY a.member_id, m.branch_id
+"""
 
-    Two queries: the month's talks counted per assignment in the database (a join restricted
-    to the month), and the branches' exempt months. For school-wide figures: no month loop per
-    assignment and no JSON decoded per row (docs/performance.md).
-    """
-    rows = (
-        _overlapping(Assignment.objects.filter(member__in=members.values("pk")), [month])
-        .annotate(
-            month_talks=FilteredRelation(
-                "talks", condition=Q(talks__date__range=(month.first, month.last))
-            )
-        )
-        .order_by()
-        .values_list("pk", "member_id", "member__branch_id")
-        .annotate(
-            talks=Count("month_talks", filter=Q(month_talks__is_talk=True)),
-            reports=Count("month_talks", filter=Q(month_talks__is_work_report=True)),
-        )
+
+def _month_rows(members: QuerySet[Member], month: Month):
+    """(member id, branch id, combined state) of every member with an assignment that month."""
+    subquery, params = members.order_by().values("pk").query.sql_with_params()
+    sql = _MONTH_SQL.format(
+        assignment=Assignment._meta.db_table,
+        member=Member._meta.db_table,
+        talklog=TalkLog._meta.db_table,
+        members=subquery,
     )
+    first, last = (connection.ops.adapt_datefield_value(d) for d in (month.first, month.last))
     exempt = {
         branch_id
         for branch_id, months in Branch.objects.values_list("pk", "exempt_months")
         if month.month in (months or [])
     }
-    grouped: dict[int, list[MonthState]] = defaultdict(list)
-    for _pk, member_id, branch_id, talks, reports in rows:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, last, *params, last, first])
+        rows = cursor.fetchall()
+    for member_id, branch_id, due, complete, touched in rows:
         # Exemption is the branch's, so it covers all of a member's assignments or none.
-        grouped[member_id].append(
-            MonthState.EXEMPT if branch_id in exempt else _state(talks, reports)
-        )
-    return {member_id: combine(states) for member_id, states in grouped.items()}
+        if branch_id in exempt:
+            state = MonthState.EXEMPT
+        elif complete == due:
+            state = MonthState.COMPLETE
+        else:
+            state = MonthState.PARTIAL if touched else MonthState.MISSING
+        yield member_id, branch_id, state
+
+
+def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthState]:
+    """R45 for one month, member id → combined state, as member_month_states(members, [month]).
+
+    Two queries (the branches' exempt months, and _MONTH_SQL): for school-wide figures.
+    """
+    return {member_id: state for member_id, _branch_id, state in _month_rows(members, month)}
+
+
+def month_state_counts_by_branch(members: QuerySet[Member], month: Month) -> dict[int, Counter]:
+    """R45 for one month: branch id → how many of its members are in each state (two queries)."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for _member_id, branch_id, state in _month_rows(members, month):
+        counts[branch_id][state] += 1
+    return counts
 
 
 def event_state(event: MustTalkEvent, today: date | None = None) -> EventState:

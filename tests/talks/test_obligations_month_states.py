@@ -1,12 +1,20 @@
-"""obligations.month_states (two queries, school-wide) agrees with member_month_states (R45)."""
+"""obligations.month_states and month_state_counts_by_branch (two queries each, school-wide)
+agree with member_month_states (R45)."""
 
+from collections import Counter
 from datetime import date as D
 
 import pytest
 
 from contacts.models import Category
 from members.models import Member
-from talks.obligations import Month, MonthState, member_month_states, month_states
+from talks.obligations import (
+    Month,
+    MonthState,
+    member_month_states,
+    month_state_counts_by_branch,
+    month_states,
+)
 from tests.factories import AssignmentFactory, ContactFactory, TalkLogFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +50,9 @@ def test_r45_month_states_in_one_query_match_member_month_states(
     assert states[member_a.pk] == MonthState.PARTIAL
     assert states[member_b.pk] == MonthState.MISSING
     assert states[secretary.pk] == MonthState.PARTIAL
+    with django_assert_num_queries(2):
+        by_branch = month_state_counts_by_branch(members, OCT)
+    assert by_branch == {branch.pk: Counter({MonthState.PARTIAL: 2, MonthState.MISSING: 1})}
 
     branch.exempt_months = [10]
     branch.save()
