@@ -249,9 +249,8 @@ def branch_rows(
         }
         for b in branch_list
     }
-    for row in member_qs.order_by().values("branch_id").annotate(n=Count("pk")):
-        rows[row["branch_id"]]["members"] = row["n"]
     for branch_id, counts in obligations.month_state_counts_by_branch(member_qs, month).items():
+        rows[branch_id]["members"] = counts.total()
         rows[branch_id]["states"] = counts
     for row in (
         obligations.members_without_teacher(member_qs, today)

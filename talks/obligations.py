@@ -316,29 +316,30 @@ def member_month_states(
 
 # R45 for one month, combined per member in the database: per assignment whether the month
 # has talks and work reports, then per member how many of their assignments active that month
-# are due, complete, and touched at all. Plain SQL (SQLite and PostgreSQL alike): the ORM cannot
-# aggregate over an aggregate, and doing the member step in Python over every assignment was
-# half of the school dashboard's time (docs/performance.md).
+# are due, complete, and touched at all (a member with none: due 0). Plain SQL (SQLite and
+# PostgreSQL alike): the ORM cannot aggregate over an aggregate, and doing the member step in
+# Python over every assignment was half of the school dashboard's time (docs/performance.md).
 _MONTH_SQL = """
-SELECT a.member_id, m.branch_id, COUNT(*),
+SELECT m.id, m.branch_id, COUNT(a.id),
        SUM(CASE WHEN t.talks > 0 AND t.reports > 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN t.talks > 0 OR t.reports > 0 THEN 1 ELSE 0 END)
-FROM {assignment} a
-JOIN {member} m ON m.id = a.member_id
+FROM {member} m
+LEFT JOIN {assignment} a ON a.member_id = m.id
+    AND a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on >= %s)
 LEFT JOIN (
     SELECT assignment_id,
            SUM(CASE WHEN is_talk THEN 1 ELSE 0 END) AS talks,
            SUM(CASE WHEN is_work_report THEN 1 ELSE 0 END) AS reports
     FROM {talklog} WHERE date >= %s AND date <= %s GROUP BY assignment_id
 ) t ON t.assignment_id = a.id
-WHERE a.member_id IN ({members})
-  AND a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on >= %s)
-GROUP BY a.member_id, m.branch_id
+WHERE m.id IN ({members})
+GROUP BY m.id, m.branch_id
 """
 
 
 def _month_rows(members: QuerySet[Member], month: Month):
-    """(member id, branch id, combined state) of every member with an assignment that month."""
+    """(member id, branch id, combined state) of every member; the state is None for a member
+    with no assignment active that month."""
     subquery, params = members.order_by().values("pk").query.sql_with_params()
     sql = _MONTH_SQL.format(
         assignment=Assignment._meta.db_table,
@@ -353,11 +354,13 @@ def _month_rows(members: QuerySet[Member], month: Month):
         if month.month in (months or [])
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, last, *params, last, first])
+        cursor.execute(sql, [last, first, first, last, *params])
         rows = cursor.fetchall()
     for member_id, branch_id, due, complete, touched in rows:
         # Exemption is the branch's, so it covers all of a member's assignments or none.
-        if branch_id in exempt:
+        if not due:
+            state = None
+        elif branch_id in exempt:
             state = MonthState.EXEMPT
         elif complete == due:
             state = MonthState.COMPLETE
@@ -367,15 +370,18 @@ def _month_rows(members: QuerySet[Member], month: Month):
 
 
 def month_states(members: QuerySet[Member], month: Month) -> dict[int, MonthState]:
-    """R45 for one month, member id → combined state, as member_month_states(members, [month]).
-
-    Two queries (the branches' exempt months, and _MONTH_SQL): for school-wide figures.
-    """
-    return {member_id: state for member_id, _branch_id, state in _month_rows(members, month)}
+    """R45 for one month, member id → combined state, as member_month_states(members, [month])
+    (members with no assignment that month are absent). Two queries, for school-wide figures."""
+    return {
+        member_id: state
+        for member_id, _branch_id, state in _month_rows(members, month)
+        if state is not None
+    }
 
 
 def month_state_counts_by_branch(members: QuerySet[Member], month: Month) -> dict[int, Counter]:
-    """R45 for one month: branch id → how many of its members are in each state (two queries)."""
+    """R45 for one month: branch id → how many of its members are in each state, None counting
+    those with no assignment that month (so the counts add up to the members). Two queries."""
     counts: dict[int, Counter] = defaultdict(Counter)
     for _member_id, branch_id, state in _month_rows(members, month):
         counts[branch_id][state] += 1

@@ -53,6 +53,12 @@ def test_r45_month_states_in_one_query_match_member_month_states(
     with django_assert_num_queries(2):
         by_branch = month_state_counts_by_branch(members, OCT)
     assert by_branch == {branch.pk: Counter({MonthState.PARTIAL: 2, MonthState.MISSING: 1})}
+    # A member with no assignment that month is counted under None (the counts add up to the
+    # members), and is absent from month_states as from member_month_states.
+    idle = AssignmentFactory(member__branch=branch, started_on=D(2026, 11, 1)).member
+    members = Member.objects.filter(pk__in=[member_a.pk, member_b.pk, secretary.pk, idle.pk])
+    assert idle.pk not in month_states(members, OCT)
+    assert month_state_counts_by_branch(members, OCT)[branch.pk][None] == 1
 
     branch.exempt_months = [10]
     branch.save()
