@@ -1,11 +1,14 @@
-"""`{{ state|state_badge }}`: a month state (R45) as symbol and word, the one markup for it.
+"""Month states (R45) in templates: `{{ state|state_badge }}` (symbol and word, the one markup
+for a state), `{{ cell|matrix_cell }}` (a cell of the branch matrix) and `{{ n|flagged }}`.
 
-A filter rather than an included template: the branch matrix shows it in every cell, and an
-include per cell was a fifth of the dashboard's time (docs/performance.md).
+Filters rather than included templates or tag blocks: the branch matrix has a cell per member
+and month, and an include or a tag block per cell was a large part of the dashboard's time
+(docs/performance.md).
 """
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -19,6 +22,25 @@ def state_badge(state) -> str:
         state,
         state.symbol,
         state.label,
+    )
+
+
+@register.filter
+def matrix_cell(cell: dict) -> str:
+    """One cell of the branch's member × month matrix: the state linking to the member's
+    records of that month, or why there is none. Markup in one call: the matrix has a cell per
+    member and month, and rendering each through template tags was a third of the dashboard."""
+    state = cell["state"]
+    if state:
+        return format_html(
+            '<td class="text-nowrap cell-{}"><a href="{}" class="text-decoration-none">{}</a></td>',
+            state,
+            cell["url"],
+            state_badge(state),
+        )
+    note = _("not yet") if cell["future"] else _("no contact")
+    return format_html(
+        '<td class="text-nowrap cell-none"><span class="text-muted small">{}</span></td>', note
     )
 
 
