@@ -3,9 +3,12 @@ by the Celery tasks (inspections/tasks.py) and by `manage.py send_reminders`.
 
 Exactly once: each reminder is a Notification row unique on (recipient, kind, period); a run
 inserts the rows it needs (existing ones are skipped by the database), then sends the rows of
-that kind and period still pending, each claimed by a conditional UPDATE. Two runs at once, or a
-run killed halfway and run again, send every reminder once. The texts carry counts, dates and a
-link, never a contact's name or any note.
+that kind and period still pending, in batches (members.notify.send_pending): each batch is
+claimed by one conditional UPDATE, sent over one mail connection, and each email's outcome is
+recorded right after it is sent. Two runs at once, or a run killed halfway and run again, send
+every reminder once (the rows a killed run still held are sent by the sweep after
+members.notify.STALE_SENDING). The texts carry counts, dates and a link, never a contact's
+name or any note.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from members import notify
-from members.models import Branch, EmailState, Member, Notification, NotificationKind, Role
+from members.models import Branch, Member, Notification, NotificationKind, Role
 from talks import obligations
 from talks.models import MustTalkEvent
 
@@ -32,12 +35,7 @@ INCOMPLETE = (obligations.MonthState.PARTIAL, obligations.MonthState.MISSING)
 
 def _send_pending(kind: str, periods: list[str]) -> int:
     """Send the pending rows of these reminders (those this or an earlier run inserted)."""
-    ids = list(
-        Notification.objects.filter(
-            kind=kind, period__in=periods, email_state=EmailState.PENDING
-        ).values_list("pk", flat=True)
-    )
-    return sum(notify.send_one(pk) for pk in ids)
+    return notify.send_pending(Notification.objects.filter(kind=kind, period__in=periods))
 
 
 def _insert(rows: list[Notification]) -> None:

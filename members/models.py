@@ -367,6 +367,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Set by the UPDATE that claims a batch of rows (members.notify.send_pending): the claimer
+    # then loads exactly the rows it won with filter(claim=token).
+    claim = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -4,16 +4,25 @@ The row is written in the caller's transaction; its email is queued only after t
 broker outage never fails or hangs the caller: the row stays pending and the periodic sweep
 (`members.tasks.sweep_notifications`) sends it later. The unique (recipient, kind, period)
 constraint makes each reminder exactly-once, whoever runs the job and however often.
+
+Sending is exactly-once too: a row is sent only by whoever moved it from pending to sending with
+a conditional UPDATE (`claim` for one row; `send_pending` claims up to BATCH_SIZE rows with one
+UPDATE that stamps them with a fresh token, then loads the rows carrying that token). Each
+email's outcome is written by its own UPDATE right after it is handed over, so a process killed
+mid-batch has sent nothing twice; the rows it still held stay 'sending' until the sweep frees
+them after STALE_SENDING.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -29,6 +38,11 @@ log = logging.getLogger(__name__)
 ATTACHMENTS: dict = {}
 MAX_ATTEMPTS = 5
 STALE_SENDING = timedelta(minutes=15)
+# Rows claimed by one UPDATE and sent over one mail connection (send_pending).
+BATCH_SIZE = 100
+# A batch still unsent after this long (a slow SMTP server) gives its remaining rows back before
+# the sweep could take them for stale: no row is ever held in 'sending' past STALE_SENDING.
+BATCH_HOLD_LIMIT = STALE_SENDING / 3
 
 
 def notify(
@@ -66,25 +80,107 @@ def enqueue_send(notification_id: int) -> None:
         log.warning("could not queue notification %s; the sweep will send it", notification_id)
 
 
-def claim(notification_id: int) -> bool:
-    """Take the row for sending; only one worker can win (conditional UPDATE)."""
-    return bool(
-        Notification.objects.filter(
-            pk=notification_id,
-            email_state=EmailState.PENDING,
-            next_attempt_at__lte=timezone.now(),
-        ).update(
-            email_state=EmailState.SENDING,
-            attempts=F("attempts") + 1,
-            # While sending, next_attempt_at is the claim time: the sweep uses it to spot
-            # rows whose worker died.
-            next_attempt_at=timezone.now(),
-        )
+def _claim(rows, **extra) -> int:
+    """Move the due pending rows among these to sending (conditional UPDATE): how many."""
+    now = timezone.now()
+    return rows.filter(email_state=EmailState.PENDING, next_attempt_at__lte=now).update(
+        email_state=EmailState.SENDING,
+        attempts=F("attempts") + 1,
+        # While sending, next_attempt_at is the claim time: the sweep uses it to spot
+        # rows whose worker died.
+        next_attempt_at=now,
+        **extra,
     )
 
 
-def send_claimed(notification: Notification) -> None:
-    """Send one claimed row's email and record the outcome (retry later with backoff)."""
+def claim(notification_id: int) -> bool:
+    """Take the row for sending; only one worker can win (conditional UPDATE)."""
+    return bool(_claim(Notification.objects.filter(pk=notification_id)))
+
+
+def claim_batch(ids: list[int]) -> list[Notification]:
+    """Take those of these rows that are still pending (one UPDATE) and load them with their
+    recipients (one query). Another claimer at the same moment gets none of the same rows: the
+    UPDATE re-checks the state of each row it has to wait for, and each claim has its own token.
+    """
+    token = uuid.uuid4()
+    if not _claim(Notification.objects.filter(pk__in=ids), claim=token):
+        return []
+    return list(
+        Notification.objects.filter(claim=token, email_state=EmailState.SENDING)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+
+
+def send_pending(rows, batch_size: int | None = None) -> int:
+    """Send the due pending rows of this queryset batch-wise; returns how many this caller sent
+    (or tried to). One query lists them, then per batch one UPDATE claims and one query loads,
+    and each email's outcome is one UPDATE (as in send_claimed).
+    """
+    batch_size = batch_size or BATCH_SIZE
+    ids = list(
+        rows.filter(email_state=EmailState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(
+        send_batch(claim_batch(ids[start : start + batch_size]))
+        for start in range(0, len(ids), batch_size)
+    )
+
+
+def send_batch(batch: list[Notification]) -> int:
+    """Send claimed rows over one mail connection, each outcome recorded right after its send."""
+    if not batch:
+        return 0
+    connection = get_connection()
+    _open(connection)
+    began = time.monotonic()
+    try:
+        for done, notification in enumerate(batch):
+            if time.monotonic() - began > BATCH_HOLD_LIMIT.total_seconds():
+                _release(batch[done:])
+                return done
+            try:
+                send_claimed(notification, connection)
+            except BaseException:
+                # An unexpected error (not a refused send): this row stays 'sending' for the
+                # sweep, as with send_one; the rest of the batch is given back.
+                if batch[done + 1 :]:
+                    _release(batch[done + 1 :])
+                raise
+    finally:
+        _close(connection)
+    return len(batch)
+
+
+def _open(connection) -> None:
+    try:
+        connection.open()
+    except Exception as exc:  # each send opens it again and records its own failure
+        log.warning("could not open the mail connection: %s", exc)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception as exc:  # the outcomes are recorded already
+        log.warning("could not close the mail connection: %s", exc)
+
+
+def _release(rows: list[Notification]) -> None:
+    """Give claimed, unsent rows back (the attempt they were charged did not happen)."""
+    Notification.objects.filter(
+        pk__in=[n.pk for n in rows], claim=rows[0].claim, email_state=EmailState.SENDING
+    ).update(email_state=EmailState.PENDING, attempts=F("attempts") - 1)
+
+
+def send_claimed(notification: Notification, connection=None) -> None:
+    """Send one claimed row's email and record the outcome (retry later with backoff).
+
+    `connection`: a mail connection shared by a batch (send_batch); by default one of its own.
+    """
     address = notification.recipient.email
     if not address:
         _finish(notification, EmailState.SKIPPED)
@@ -96,6 +192,7 @@ def send_claimed(notification: Notification) -> None:
             subject=notification.subject,
             body=render_to_string("email/notification.txt", context),
             to=[address],
+            connection=connection,
         )
         message.attach_alternative(
             render_to_string("email/notification.html", context), "text/html"
@@ -109,6 +206,9 @@ def send_claimed(notification: Notification) -> None:
         # An unknown recipient will not become known by retrying.
         _finish(notification, EmailState.FAILED, str(exc))
     except Exception as exc:
+        if connection is not None:  # it may be broken: the next email gets a fresh one
+            _close(connection)
+            _open(connection)
         if notification.attempts >= MAX_ATTEMPTS:
             _finish(notification, EmailState.FAILED, str(exc))
         else:

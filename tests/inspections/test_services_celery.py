@@ -40,7 +40,11 @@ def test_r45_monthly_task_on_worker_writes_and_sends_reminders(live_worker, bran
     assert len(mail.outbox) == 3
 
 
-def test_r45_two_concurrent_monthly_runs_send_one_reminder_per_member(live_worker, branch):
+def test_r45_two_concurrent_monthly_runs_send_one_reminder_per_member(
+    live_worker, branch, monkeypatch
+):
+    # Batches of two (the worker runs in this process): the runs race over several claims.
+    monkeypatch.setattr(notify, "BATCH_SIZE", 2)
     members = [MemberFactory(branch=branch) for _ in range(6)]
     for member in members:
         AssignmentFactory(member=member)

@@ -288,30 +288,57 @@ def run_in_subprocess(log: Path, *args: str, crash_after: int | None = None):
     )
 
 
-def test_worker_killed_mid_job_then_rerun_sends_each_reminder_exactly_once(branch, tmp_path):
+@pytest.mark.parametrize(
+    "batch_size, held, left",
+    [
+        # All twelve in the job's one batch: five sent, the other seven held by the dead run.
+        (None, 7, 0),
+        # Batches of four: the first sent, the second claimed and sent up to the crash (one
+        # sent, three held), the third still pending for the rerun.
+        (4, 3, 4),
+    ],
+)
+def test_worker_killed_mid_job_then_rerun_sends_each_reminder_exactly_once(
+    branch, tmp_path, batch_size, held, left
+):
     members = [MemberFactory(branch=branch) for _ in range(12)]
     for member in members:
         AssignmentFactory(member=member)
     log = tmp_path / "sent.txt"
     job = ("send_reminders", "--kind", "monthly", "--date", DAY.isoformat())
+    if batch_size is None:
+        assert len(members) <= notify.BATCH_SIZE
+        first = job
+    else:  # the same command with smaller batches
+        first = (
+            "shell",
+            "-c",
+            f"from members import notify; notify.BATCH_SIZE = {batch_size}; "
+            "from django.core.management import call_command; "
+            f"call_command({', '.join(map(repr, job))})",
+        )
 
-    killed = run_in_subprocess(log, *job, crash_after=5)
+    killed = run_in_subprocess(log, *first, crash_after=5)
     assert killed.returncode == 137, killed.stderr
-    # Every reminder row was written before sending began; five went out; the sixth was
-    # claimed when the process died, the others wait.
+    # Every reminder row was written before sending began; five went out, each marked sent
+    # right after; the process died handing over the sixth. The rows its batch had claimed
+    # stay 'sending'; later batches were never claimed.
     rows = Notification.objects.filter(kind=NotificationKind.MONTHLY)
     assert rows.count() == 12
     assert rows.filter(email_state=EmailState.SENT).count() == 5
-    assert rows.filter(email_state=EmailState.SENDING).count() == 1
+    assert rows.filter(email_state=EmailState.SENDING).count() == held
+    assert rows.filter(email_state=EmailState.PENDING).count() == left
     assert len(log.read_text().splitlines()) == 5
 
     rerun = run_in_subprocess(log, *job)
     assert rerun.returncode == 0, rerun.stderr
-    assert "6 sent" in rerun.stdout
-    # The row the dead process held is not sent twice by the rerun; the periodic sweep frees
-    # it once it is older than STALE_SENDING (moved back in time here instead of waiting).
-    stuck = rows.get(email_state=EmailState.SENDING)
-    Notification.objects.filter(pk=stuck.pk).update(
+    assert f"{left} sent" in rerun.stdout
+    # The rows the dead process held are not sent by the rerun (the one in flight might have
+    # gone out); the periodic sweep frees them once older than STALE_SENDING (moved back in
+    # time here instead of waiting) and sends them.
+    assert len(log.read_text().splitlines()) == 5 + left
+    assert rows.filter(email_state=EmailState.SENDING).count() == held
+    rows.filter(email_state=EmailState.SENDING).update(
         next_attempt_at=timezone.now() - notify.STALE_SENDING - datetime.timedelta(minutes=1)
     )
     sweep = run_in_subprocess(log, "shell", "-c", "from members.notify import sweep; sweep()")
