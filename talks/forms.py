@@ -84,13 +84,16 @@ class OwnContactField(forms.ModelChoiceField):
         if value in self.empty_values or self.assignments is None:
             return super().to_python(value)
         try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = 0
+        rows = []
+        if 0 < pk < 2**63:  # a database id (a larger number is no id, and no query)
             rows = list(
-                self.assignments.filter(contact_id=int(value))
+                self.assignments.filter(contact_id=pk)
                 .select_related("contact")
                 .order_by("started_on", "pk")
             )
-        except (TypeError, ValueError):
-            rows = []
         if not rows:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
