@@ -13,7 +13,7 @@ name or any note.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -57,10 +57,8 @@ def monthly_member_reminders(day: date) -> int:
     branches = Branch.objects.filter(reminder_day=day.day)
     month = obligations.Month.of(day)
     members = Member.objects.active().filter(branch__in=branches)
-    states = obligations.member_month_states(members, [month])
-    waiting = {
-        member_id for member_id, by_month in states.items() if by_month.get(month) in INCOMPLETE
-    }
+    states = obligations.month_states(members, month)
+    waiting = {member_id for member_id, state in states.items() if state in INCOMPLETE}
     link = reverse("talks:my_page")
     rows = []
     with translation.override("zh-hans"):
@@ -89,17 +87,11 @@ def secretary_gaps_summary(day: date) -> int:
         return 0
     month = obligations.Month.of(day).previous()
     members = Member.objects.active().filter(branch__isnull=False)
-    states = obligations.member_month_states(members, [month])
-    branch_of = dict(members.values_list("pk", "branch_id"))
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for member_id, by_month in states.items():
-        state = by_month.get(month)
-        if state in INCOMPLETE:
-            counts[branch_of[member_id]][state.value] += 1
+    counts = obligations.month_state_counts_by_branch(members, month)
     rows = []
     with translation.override("zh-hans"):
-        for branch_id, secretary in _secretaries(branch_of.values()).items():
-            count = counts.get(branch_id, Counter())
+        for branch_id, secretary in _secretaries(list(counts)).items():
+            count = counts[branch_id]
             rows.append(
                 Notification(
                     recipient=secretary.user,
