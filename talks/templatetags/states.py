@@ -1,13 +1,16 @@
 """Month states (R45) in templates: `{{ state|state_badge }}` (symbol and word, the one markup
-for a state), `{{ cell|matrix_cell }}` (a cell of the branch matrix) and `{{ n|flagged }}`.
+for a state) and `{{ cell|matrix_cell }}` (a cell of the branch's member × month matrix).
 
-Filters rather than included templates or tag blocks: the branch matrix has a cell per member
-and month, and an include or a tag block per cell was a large part of the dashboard's time
-(docs/performance.md).
+Filters building their markup with f-strings rather than included templates, tag blocks or
+format_html: the matrix has a cell per member and month, and Django's per-node and per-escape
+costs made the cells a large part of the dashboard's time (docs/performance.md). Every value
+that is not one of our fixed strings is escaped.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -17,38 +20,23 @@ register = template.Library()
 def state_badge(state) -> str:
     if not state:
         return ""
-    return format_html(
-        '<span class="state-{}"><span aria-hidden="true">{}</span> {}</span>',
-        state,
-        state.symbol,
-        state.label,
+    return mark_safe(
+        f'<span class="state-{escape(state)}"><span aria-hidden="true">{state.symbol}</span> '
+        f"{escape(str(state.label))}</span>"
     )
 
 
 @register.filter
 def matrix_cell(cell: dict) -> str:
-    """One cell of the branch's member × month matrix: the state linking to the member's
-    records of that month, or why there is none. Markup in one call: the matrix has a cell per
-    member and month, and rendering each through template tags was a third of the dashboard."""
+    """The state linking to the member's records of that month, or why there is none."""
     state = cell["state"]
     if state:
-        return format_html(
-            '<td class="text-nowrap cell-{}"><a href="{}" class="text-decoration-none">{}</a></td>',
-            state,
-            cell["url"],
-            state_badge(state),
+        return mark_safe(
+            f'<td class="text-nowrap cell-{escape(state)}"><a href="{escape(cell["url"])}" '
+            f'class="text-decoration-none">{state_badge(state)}</a></td>'
         )
     note = _("not yet") if cell["future"] else _("no contact")
-    return format_html(
-        '<td class="text-nowrap cell-none"><span class="text-muted small">{}</span></td>', note
-    )
-
-
-@register.filter
-def flagged(count, symbol: str = "✗") -> str:
-    """A count that needs attention: 0 plain, anything else marked (the school table's cells)."""
-    if not count:
-        return "0"
-    return format_html(
-        '<span class="state-missing"><span aria-hidden="true">{}</span> {}</span>', symbol, count
+    return mark_safe(
+        '<td class="text-nowrap cell-none">'
+        f'<span class="text-muted small">{escape(note)}</span></td>'
     )
