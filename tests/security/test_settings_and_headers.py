@@ -42,6 +42,17 @@ def test_check_deploy_passes_with_debug_off():
     assert "SECURE_HSTS_SECONDS = 31536000" in shown
 
 
+def test_postgresql_connections_price_random_reads_for_ssd_unless_told_otherwise():
+    pg = {"DEBUG": "1", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+    assert "'options': '-c random_page_cost=1.1'" in run_manage("diffsettings", **pg).stdout
+    shown = run_manage("diffsettings", PG_RANDOM_PAGE_COST="4", **pg).stdout
+    assert "'options': '-c random_page_cost=4.0'" in shown
+    assert "random_page_cost" not in run_manage("diffsettings", PG_RANDOM_PAGE_COST="", **pg).stdout
+    refused = run_manage("check", PG_RANDOM_PAGE_COST="fast", **pg)
+    assert refused.returncode != 0
+    assert "PG_RANDOM_PAGE_COST must be a number (or empty), not 'fast'" in refused.stderr
+
+
 def test_refuses_to_start_without_secret_key_when_debug_off():
     result = run_manage("check", DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="x.cn")
     assert result.returncode != 0 and "SECRET_KEY is required" in result.stderr
