@@ -522,7 +522,8 @@ def member_figures(
     return figures
 
 
-def _has_teacher(on: date | None) -> Exists:
+def has_teacher(on: date | None = None) -> Exists:
+    """R44, for a Member queryset's filter or annotation: a teacher assignment in force on `on`."""
     return Exists(
         Assignment.objects.current(_today(on)).filter(
             member=OuterRef("pk"), contact_category=Category.TEACHER
@@ -532,12 +533,12 @@ def _has_teacher(on: date | None) -> Exists:
 
 def teacher_assigned_ids(members: QuerySet[Member], on: date | None = None) -> set[int]:
     """R44: ids of the members who have a teacher assignment in force on `on` (one query)."""
-    return set(members.filter(_has_teacher(on)).values_list("pk", flat=True))
+    return set(members.filter(has_teacher(on)).values_list("pk", flat=True))
 
 
 def members_without_teacher(members: QuerySet[Member], on: date | None = None) -> QuerySet[Member]:
     """R44 gaps: members with no teacher assignment in force (flagged on the dashboard)."""
-    return members.filter(~_has_teacher(on))
+    return members.filter(~has_teacher(on))
 
 
 def month_state_counts(states: Iterable[MonthState | None]) -> Counter:
