@@ -117,6 +117,7 @@ def pages() -> dict:
     ]
     result = {}
     with override_settings(ROOT_URLCONF="bench.urls"):
+        gets = {}
         for name, username, url in plan:
             client = client_for(username)
 
@@ -125,9 +126,20 @@ def pages() -> dict:
                 if response.status_code != 200:
                     raise SystemExit(f"{name}: {url} answered {response.status_code}")
 
-            samples = repeat(get, warmup=2)
+            gets[name] = get
+        empty = gets["baseline"]
+        for name, username, url in plan:
+            # Each page alternates with the empty page, so its ÷empty ratio compares requests
+            # made under the same machine conditions.
+            samples, beside = [], []
+            for _ in range(2):
+                gets[name](), empty()
+            for _ in range(RUNS):
+                samples += repeat(gets[name], 1, 0)
+                beside += repeat(empty, 1, 0)
             result[name] = {"url": url, "user": username, "time": stats(samples)}
-            result[name]["queries"] = count_queries(get)
+            result[name]["empty_beside"] = stats(beside)
+            result[name]["queries"] = count_queries(gets[name])
     return result
 
 
@@ -196,8 +208,15 @@ def obligations_section() -> dict:
     raw = raw_month_states(branch, months)
     if engine != raw:
         raise SystemExit("the raw SQL month states differ from talks/obligations.py's")
-    engine_t = repeat(lambda: obligations.member_month_states(members, months))
-    raw_t = repeat(lambda: raw_month_states(branch, months))
+    # Alternated, many runs of a few ms each: both sides see the same machine, so the ratio
+    # does not depend on which of them ran while something else did.
+    engine_t, raw_t = [], []
+    for _ in range(3):
+        obligations.member_month_states(members, months)
+        raw_month_states(branch, months)
+    for _ in range(RUNS * 3):
+        engine_t += repeat(lambda: obligations.member_month_states(members, months), 1, 0)
+        raw_t += repeat(lambda: raw_month_states(branch, months), 1, 0)
     school = Member.objects.active()
     school_t = repeat(lambda: obligations.member_month_states(school, months), runs=5)
     figures_t = repeat(
