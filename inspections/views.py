@@ -20,7 +20,7 @@ from talks.models import Briefing, LeaderVisit, Opinion
 
 from . import branch_services, exports, selectors
 from .branch_forms import BranchSettingsForm, ExemplaryCaseForm
-from .models import ExemplaryCase, Semester
+from .models import ExemplaryCase
 
 
 def managed_branch_or_404(user, branch_id: int) -> Branch:
