@@ -99,7 +99,7 @@ def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
 
 
 def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, today: date) -> dict:
-    """Everything on the branch dashboard in a fixed number of queries (eight).
+    """Everything on the branch dashboard in a fixed number of queries (six).
 
     Wide rather than many: each query Django builds costs about a millisecond of Python, more
     than PostgreSQL takes to answer these (docs/performance.md). The members come with their
