@@ -153,40 +153,30 @@ def _overlapping(assignments: QuerySet[Assignment], months: list[Month]) -> Quer
     return assignments.filter(_overlap(months))
 
 
-def _talk_counts(overlapping: QuerySet[Assignment], months: list[Month]) -> dict:
-    """(assignment id, month) → (talks, work reports), one grouped query."""
-    counts = (
-        TalkLog.objects.filter(
-            assignment__in=overlapping.values("pk"),
-            date__range=(months[0].first, months[-1].last),
-        )
-        .annotate(month=TruncMonth("date"))
-        .values("assignment_id", "month")
-        .annotate(
-            talks=Count("pk", filter=Q(is_talk=True)),
-            reports=Count("pk", filter=Q(is_work_report=True)),
-        )
-    )
-    return {
-        (row["assignment_id"], Month.of(row["month"])): (row["talks"], row["reports"])
-        for row in counts
-    }
+class _Period:
+    """The months of a period addressed by position: bounds computed once, and a talk's month
+    found by arithmetic, so no Month is built, hashed or compared per row (docs/performance.md).
+    """
 
+    def __init__(self, months: list[Month]):
+        self.months = months
+        self.firsts = [m.first for m in months]
+        self.lasts = [m.last for m in months]
+        self._position = {m.year * 12 + m.month: i for i, m in enumerate(months)}
 
-def _states(
-    pk: int, started_on: date, ended_on: date | None, exempt, months: list[Month], counts: dict
-) -> dict[Month, MonthState]:
-    """One assignment's months (those it was active in) from the grouped counts."""
-    exempt = set(exempt or [])
-    states = {}
-    for month in months:
-        if started_on > month.last or (ended_on is not None and ended_on < month.first):
-            continue
-        if month.month in exempt:
-            states[month] = MonthState.EXEMPT
-        else:
-            states[month] = _state(*counts.get((pk, month), (0, 0)))
-    return states
+    def position(self, day: date) -> int | None:
+        return self._position.get(day.year * 12 + day.month)
+
+    def states(self, pk, started_on, ended_on, exempt: set[int], talked: set, reported: set):
+        """One assignment's (month position, state) for the months it was active in, from the
+        sets of (assignment id, position) that have a talk / a work report."""
+        for i, month in enumerate(self.months):
+            if started_on > self.lasts[i] or (ended_on is not None and ended_on < self.firsts[i]):
+                continue
+            if month.month in exempt:
+                yield i, MonthState.EXEMPT
+            else:
+                yield i, _state((pk, i) in talked, (pk, i) in reported)
 
 
 def assignment_month_states(
@@ -195,23 +185,43 @@ def assignment_month_states(
     """R45: the state of every month in `months` in which each assignment was active.
 
     Two queries whatever the number of assignments and months: the assignments overlapping the
-    period (with member and branch), and the talk counts grouped by assignment and month.
+    period (with member and branch), and their talk logs' months grouped by assignment.
     Months in which an assignment was not active are absent from its dict.
     """
     if not months:
         return {}
+    period = _Period(months)
     overlapping = _overlapping(assignments, months)
     rows = list(overlapping.select_related("member__branch", "contact").order_by("pk"))
-    counts = _talk_counts(overlapping, months)
-    return {
-        a: _states(
-            a.pk,
-            a.started_on,
-            a.ended_on,
-            a.member.branch.exempt_months if a.member.branch else None,
-            months,
-            counts,
+    talked, reported = set(), set()  # (assignment id, month position)
+    for pk, month, talks, reports in (
+        TalkLog.objects.filter(
+            assignment__in=overlapping.values("pk"), date__range=(months[0].first, months[-1].last)
         )
+        .annotate(month=TruncMonth("date"))
+        .values_list("assignment_id", "month")
+        .annotate(
+            talks=Count("pk", filter=Q(is_talk=True)),
+            reports=Count("pk", filter=Q(is_work_report=True)),
+        )
+    ):
+        i = period.position(month)
+        if talks:
+            talked.add((pk, i))
+        if reports:
+            reported.add((pk, i))
+    return {
+        a: {
+            months[i]: state
+            for i, state in period.states(
+                a.pk,
+                a.started_on,
+                a.ended_on,
+                set(a.member.branch.exempt_months or []) if a.member.branch else set(),
+                talked,
+                reported,
+            )
+        }
         for a in rows
     }
 
@@ -254,10 +264,8 @@ def member_month_states(
     # Speed (docs/performance.md): one query (it was two, each compiling the members subquery,
     # one a TruncMonth aggregate); the branch's exempt months fetched as JSON text and decoded
     # once per branch (decoding a JSONField on every row was a fifth of the time); months
-    # addressed by position, so no Month is built or hashed per row or assignment-month.
-    firsts = [m.first for m in months]
-    lasts = [m.last for m in months]
-    position = {m.year * 12 + m.month: i for i, m in enumerate(months)}
+    # addressed by position (_Period).
+    period = _Period(months)
     rows = (
         members.annotate(
             period_assignments=FilteredRelation(
@@ -265,7 +273,9 @@ def member_month_states(
             ),
             period_talks=FilteredRelation(
                 "period_assignments__talks",
-                condition=Q(period_assignments__talks__date__range=(firsts[0], lasts[-1])),
+                condition=Q(
+                    period_assignments__talks__date__range=(period.firsts[0], period.lasts[-1])
+                ),
             ),
             exempt_json=ExpressionWrapper(F("branch__exempt_months"), output_field=TextField()),
         )
@@ -286,7 +296,7 @@ def member_month_states(
     talked, reported = set(), set()  # (assignment id, month position)
     for pk, member_id, started_on, ended_on, exempt, day, is_talk, is_report in rows:
         assignments[pk] = (member_id, started_on, ended_on, exempt)
-        if day is not None and (i := position.get(day.year * 12 + day.month)) is not None:
+        if day is not None and (i := period.position(day)) is not None:
             if is_talk:
                 talked.add((pk, i))
             if is_report:
@@ -298,15 +308,10 @@ def member_month_states(
     for pk, (member_id, started_on, ended_on, exempt) in assignments.items():
         if exempt not in exempt_months:  # None: a member without a branch
             exempt_months[exempt] = set(json.loads(exempt)) if exempt else set()
-        exempt = exempt_months[exempt]
         by_month = grouped[member_id]
-        for i, month in enumerate(months):
-            if started_on > lasts[i] or (ended_on is not None and ended_on < firsts[i]):
-                continue
-            if month.month in exempt:
-                state = MonthState.EXEMPT
-            else:
-                state = _state((pk, i) in talked, (pk, i) in reported)
+        for i, state in period.states(
+            pk, started_on, ended_on, exempt_months[exempt], talked, reported
+        ):
             by_month.setdefault(i, set()).add(state)
     return {
         member_id: {months[i]: _COMBINED[frozenset(states)] for i, states in by_month.items()}
