@@ -113,16 +113,16 @@ def claim_batch(ids: list[int]) -> list[Notification]:
     )
 
 
-def send_pending(rows, batch_size: int | None = None) -> int:
-    """Send the due pending rows of this queryset batch-wise; returns how many this caller sent
-    (or tried to). One query lists them, then per batch one UPDATE claims and one query loads,
-    and each email's outcome is one UPDATE (as in send_claimed).
+def send_pending(rows, batch_size: int | None = None, limit: int | None = None) -> int:
+    """Send the due pending rows of this queryset batch-wise (the first `limit` of them);
+    returns how many this caller sent (or tried to). One query lists them, then per batch one
+    UPDATE claims and one query loads, and each email's outcome is one UPDATE (send_claimed).
     """
     batch_size = batch_size or BATCH_SIZE
     ids = list(
         rows.filter(email_state=EmailState.PENDING, next_attempt_at__lte=timezone.now())
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", flat=True)[:limit]
     )
     return sum(
         send_batch(claim_batch(ids[start : start + batch_size]))
@@ -247,7 +247,4 @@ def sweep(limit: int = 1000) -> int:
     Notification.objects.filter(
         email_state=EmailState.SENDING, next_attempt_at__lt=timezone.now() - STALE_SENDING
     ).update(email_state=EmailState.PENDING)
-    due = Notification.objects.filter(
-        email_state=EmailState.PENDING, next_attempt_at__lte=timezone.now()
-    ).values_list("pk", flat=True)[:limit]
-    return sum(send_one(pk) for pk in list(due))
+    return send_pending(Notification.objects.all(), limit=limit)
