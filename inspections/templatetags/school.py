@@ -2,8 +2,8 @@
 
 A tag rather than the row's markup in the template: the table has a row per branch (120 in a
 large school) and ten cells each, and through template tags and format_html the rows were
-most of the page's time and grew with the school (docs/performance.md). Every cell but the
-branch's name and link is a count (an int), so only those two are escaped.
+most of the page's time and grew with the school (docs/performance.md). The cells are counts
+(ints); the branch's name and link are escaped, and so is any text a badge shows.
 """
 
 from html import escape
@@ -11,13 +11,13 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from talks.templatetags.states import badge
+
 register = template.Library()
 
 
 def _flagged(count: int, symbol: str = "✗") -> str:
-    if not count:
-        return "0"
-    return f'<span class="state-missing"><span aria-hidden="true">{symbol}</span> {count:d}</span>'
+    return badge("missing", symbol, f"{count:d}") if count else "0"
 
 
 @register.simple_tag
@@ -32,8 +32,7 @@ def school_row(row: dict, month_value: str, semester) -> str:
         _flagged(row["overdue"], "⚠"),
         f"{row['opinions_open']:d}",
         _flagged(row["opinions_late"], "⚠"),
-        f'<span class="state-{state}"><span aria-hidden="true">{symbol}</span> '
-        f"{row['symposiums']:d}/{row['symposium_target']:d}</span>",
+        badge(state, symbol, f"{row['symposiums']:d}/{row['symposium_target']:d}"),
         f"{row['reports_in']:d}/{row['members']:d}" if semester else "–",
     )
     link = escape(f"{row['url']}?month={month_value}")

@@ -16,14 +16,20 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def badge(state: str, symbol: str, text) -> str:
+    """The markup of a marked value: `state` a class suffix of ours (complete, partial, missing,
+    exempt), `symbol` one of ours, `text` escaped. Not marked safe: callers build on it."""
+    return (
+        f'<span class="state-{state}"><span aria-hidden="true">{symbol}</span> '
+        f"{escape(str(text))}</span>"
+    )
+
+
 @register.filter
 def state_badge(state) -> str:
     if not state:
         return ""
-    return mark_safe(
-        f'<span class="state-{escape(state)}"><span aria-hidden="true">{state.symbol}</span> '
-        f"{escape(str(state.label))}</span>"
-    )
+    return mark_safe(badge(state, state.symbol, state.label))
 
 
 @register.filter
