@@ -170,34 +170,51 @@ class TalkLogForm(forms.Form):
         self.talk = talk
         self.today = timezone.localdate()
         self.assignment: Assignment | None = talk.assignment if talk else None
-        assignments = loggable_assignments(member, self.today)
-        self.fields["contact"].queryset = Contact.objects.filter(
-            pk__in=assignments.values("contact_id")
-        ).order_by("name", "pk")
-        events = MustTalkEvent.objects.open().filter(
-            contact__in=assignments.values("contact_id"), member=member
-        )
+        self.assignments = loggable_assignments(member, self.today)
         if talk is not None:
             # Editing: the contact is fixed, and the event the talk already closed stays choosable.
-            self.fields["contact"].queryset = Contact.objects.filter(pk=talk.contact_id)
             self.fields["contact"].disabled = True
             self.fields["contact"].initial = talk.contact_id
-            events = MustTalkEvent.objects.filter(
-                Q(pk__in=events.values("pk")) | Q(pk=talk.must_talk_event_id)
-            )
             del self.fields["opinions"]
             self.fields["submission_token"].required = False
         else:
-            self.fields["contact"].assignments = assignments
+            self.fields["contact"].assignments = self.assignments
             self.fields["submission_token"].initial = uuid.uuid4()
             self.fields["date"].initial = self.today
+        # The choice lists are built when the form is shown (`helper`) or an event is named: a
+        # new talk posted without one never reads them (a tenth of its time, docs/performance.md).
+        if (
+            not self.is_bound
+            or talk is not None
+            or self.data.get(self.add_prefix("must_talk_event"))
+        ):
+            self._set_choices()
+
+    _choices_set = False
+
+    def _set_choices(self) -> None:
+        if self._choices_set:
+            return
+        self._choices_set = True
+        talk, contacts = self.talk, self.assignments.values("contact_id")
+        events = MustTalkEvent.objects.open().filter(contact__in=contacts, member=self.member)
+        if talk is None:
+            self.fields["contact"].queryset = Contact.objects.filter(pk__in=contacts).order_by(
+                "name", "pk"
+            )
+        else:
+            self.fields["contact"].queryset = Contact.objects.filter(pk=talk.contact_id)
+            events = MustTalkEvent.objects.filter(
+                Q(pk__in=events.values("pk")) | Q(pk=talk.must_talk_event_id)
+            )
         self.fields["must_talk_event"].queryset = events.select_related("contact").order_by(
             "due_on", "pk"
         )
 
     @cached_property
     def helper(self) -> FormHelper:
-        """Built only when the form is shown (a valid POST never needs it)."""
+        """Built only when the form is shown (a valid POST never needs it), with the choices."""
+        self._set_choices()
         helper = FormHelper(self)
         helper.attrs = {"data-once": "", "id": "talk-form"}
         helper.layout = Layout(

@@ -85,6 +85,21 @@ def test_r45_date_in_the_future_is_refused(client_for, member_a, teacher_a):
     assert "谈了本学期的教学安排" in response.content.decode()
 
 
+def test_refused_post_shows_the_choices_again_with_the_contact_kept(
+    client_for, member_a, member_b, teacher_a
+):
+    # A new talk posted without an event builds no choice list to validate; shown again after an
+    # error, the form still lists the member's contacts (the typed one selected) and open events.
+    other = AssignmentFactory(member=member_b, contact__name="别人的联系人").contact
+    event = MustTalkEventFactory(member=member_a, contact=teacher_a, occurred_on=D(2026, 10, 10))
+    response = post_talk(client_for(member_a), teacher_a, content="")
+    _assert_error(response, "content", "Write what was talked about.")
+    page = response.content.decode()
+    assert f'<option value="{teacher_a.pk}" selected' in page
+    assert other.name not in page
+    assert f'<option value="{event.pk}"' in page
+
+
 def test_r45_future_is_judged_in_shanghai_time(client_for, member_a, teacher_a):
     # 2026-10-20 23:30 in Shanghai is still 15:30 UTC: "tomorrow" in Shanghai is refused.
     with time_machine.travel(datetime.datetime(2026, 10, 20, 23, 30, tzinfo=SHANGHAI), tick=False):
