@@ -22,7 +22,9 @@ def _current_report(user) -> dict | None:
     today = timezone.localdate()
     # The semester in progress, or between semesters the one just ended, with the member's
     # report status read in the same query (this runs on every page showing the menu).
-    mine = SemesterReport.objects.filter(member=member, semester=OuterRef("pk"))
+    # One report per member and semester, so no ordering (the model's joins member, branch
+    # and semester into the subquery for each row).
+    mine = SemesterReport.objects.filter(member=member, semester=OuterRef("pk")).order_by()
     semester = (
         Semester.objects.filter(start_on__lte=today)
         .order_by("-start_on")

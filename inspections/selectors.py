@@ -106,7 +106,10 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
     R44 teacher and R61 report status, the events overdue or due soon with those of the period.
     """
     member_qs = Member.objects.active().filter(branch=branch)
+    # One report per member and semester, so no ordering (the model's joins member, branch
+    # and semester into the subquery for each row).
     report = SemesterReport.objects.filter(member=OuterRef("pk"), semester=period.semester)
+    report = report.order_by()
     members = list(
         member_qs.visible_to(user)
         .annotate(
