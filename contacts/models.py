@@ -47,8 +47,13 @@ class ContactQuerySet(models.QuerySet):
 class Contact(models.Model):
     """A person of the masses a member liaises with. Usually not a user of the app."""
 
+    # No index of its own: it leads the (branch, category) index.
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("branch")
+        Branch,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("branch"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=40)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
@@ -157,11 +162,21 @@ class Assignment(models.Model):
     contact's category so the database itself can enforce R44.
     """
 
+    # No index of its own: it leads the (member, started_on) index.
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("member")
+        Member,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("member"),
+        db_index=False,
     )
+    # No index of its own: it leads the (contact, started_on) index.
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("contact")
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("contact"),
+        db_index=False,
     )
     contact_category = models.CharField(max_length=10, choices=Category.choices, editable=False)
     started_on = models.DateField(_("from"))

@@ -49,7 +49,10 @@ class ReportStatus(models.TextChoices):
 class SemesterReport(models.Model):
     """R61: a member's report on their liaison work of a semester."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: it leads the unique (member, semester) index.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="reports")
     text = models.TextField(_("report"), max_length=10000, blank=True)
     # Filled by the system from talks/obligations.py at submission.
@@ -108,7 +111,10 @@ class Inspection(models.Model):
     `data` is frozen at generation; regenerating adds a new version instead of changing this one.
     """
 
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="inspections")
+    # No index of its own: it leads the unique (branch, half, version) index.
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="inspections", db_index=False
+    )
     half = models.CharField(_("half-year"), max_length=6, validators=[half_validator])
     version = models.PositiveSmallIntegerField(default=1)
     trigger = models.CharField(max_length=10, choices=InspectionTrigger.choices)
@@ -194,7 +200,10 @@ class Assessment(models.Model):
     """R64: a member's semester assessment: computed score, the secretary's grade, and whether
     the basic condition for awards and promotion is met."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="assessments")
+    # No index of its own: it leads the unique (member, semester) index.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="assessments", db_index=False
+    )
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="assessments")
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     figures = models.JSONField(default=dict)

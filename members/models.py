@@ -288,8 +288,13 @@ class MemberScopedQuerySet(models.QuerySet):
 class FiveLeadActivity(models.Model):
     """R46: an activity under the five leads (or a committee member's investigation/suggestion)."""
 
+    # No index of its own: it leads the (member, date) index.
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="lead_activities", verbose_name=_("member")
+        Member,
+        on_delete=models.CASCADE,
+        related_name="lead_activities",
+        verbose_name=_("member"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=FiveLeadKind.choices)
     date = models.DateField(_("date"))
@@ -350,8 +355,12 @@ class Notification(models.Model):
     inserts it first owns the send; a second worker's insert fails and sends nothing.
     """
 
+    # No index of its own: it leads the unique (recipient, kind, period) index.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     period = models.CharField(_("period"), max_length=40)

@@ -71,15 +71,18 @@ class MustTalkQuerySet(models.QuerySet):
 class MustTalkEvent(models.Model):
     """R51: an event that obliges the assigned member to talk with the contact by `due_on`."""
 
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: it leads the (branch, due_on) index.
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", db_index=False)
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, related_name="events", verbose_name=_("contact")
     )
+    # No index of its own: it leads the (member, closed_on) index.
     member = models.ForeignKey(
         Member,
         on_delete=models.PROTECT,
         related_name="events",
         verbose_name=_("member obliged to talk"),
+        db_index=False,
     )
     category = models.CharField(_("category"), max_length=1, choices=MustTalkCategory.choices)
     sub_kind = models.CharField(_("kind"), max_length=24, choices=MustTalkSubKind.choices)
@@ -262,7 +265,10 @@ class OpinionQuerySet(models.QuerySet):
 class Opinion(models.Model):
     """R43: an opinion or request of the masses in the branch queue."""
 
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="opinions")
+    # No index of its own: it leads the (branch, status, received_on) index.
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="opinions", db_index=False
+    )
     source = models.CharField(_("source"), max_length=10, choices=OpinionSource.choices)
     talk = models.ForeignKey(
         TalkLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinions"
@@ -335,7 +341,10 @@ class BranchRecordQuerySet(models.QuerySet):
 class Symposium(models.Model):
     """R52: a symposium with representatives of democratic parties, of the masses, and members."""
 
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="symposiums")
+    # No index of its own: it leads the (branch, held_on) index.
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="symposiums", db_index=False
+    )
     held_on = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200)
     party_representatives = models.PositiveSmallIntegerField(
