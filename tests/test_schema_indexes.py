@@ -2,9 +2,8 @@
 
 A foreign key gets an index of its own unless told otherwise; where its column also leads a
 composite index, the composite serves the same lookups and the single-column one only costs
-each insert (dropping three on TalkLog took the talk POST from 251 to 313 req/s,
-docs/performance.md). Read from the models, so partial indexes (which serve only their
-condition's rows) are told apart.
+each insert and its disk (docs/performance.md). Read from the models, so partial indexes (which
+serve only their condition's rows) are told apart.
 """
 
 from django.apps import apps
