@@ -182,7 +182,7 @@ class TalkLogForm(forms.Form):
             self.fields["submission_token"].initial = uuid.uuid4()
             self.fields["date"].initial = self.today
         # The choice lists are built when the form is shown (`helper`) or an event is named: a
-        # new talk posted without one never reads them (a tenth of its time, docs/performance.md).
+        # new talk posted without one never reads them (~7 % of its time, docs/performance.md).
         if (
             not self.is_bound
             or talk is not None
