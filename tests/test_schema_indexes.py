@@ -6,8 +6,9 @@ each insert and its disk (docs/performance.md). Read from the models, so partial
 serve only their condition's rows) are told apart.
 """
 
+import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 
 APPS = ("contacts", "inspections", "members", "talks")
 
@@ -55,3 +56,23 @@ def _redundant_indexes() -> list[str]:
 
 def test_no_index_is_the_leading_part_of_another():
     assert _redundant_indexes() == []
+
+
+@pytest.mark.django_db
+def test_every_declared_index_and_unique_constraint_is_in_the_database():
+    # On PostgreSQL, AlterField(db_index=False) drops every plain btree index on the column,
+    # a partial unique constraint's index included (contacts 0002 puts R44's back).
+    missing = []
+    with connection.cursor() as cursor:
+        for app in APPS:
+            for model in apps.get_app_config(app).get_models():
+                present = connection.introspection.get_constraints(cursor, model._meta.db_table)
+                declared = [index.name for index in model._meta.indexes] + [
+                    c.name
+                    for c in model._meta.constraints
+                    if isinstance(c, models.UniqueConstraint)
+                ]
+                missing += [
+                    f"{model._meta.label}: {name}" for name in declared if name not in present
+                ]
+    assert missing == []

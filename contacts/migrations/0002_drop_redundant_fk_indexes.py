@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import Q
 
 
 class Migration(migrations.Migration):
@@ -26,5 +27,19 @@ class Migration(migrations.Migration):
             model_name='contact',
             name='branch',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='members.branch', verbose_name='branch'),
+        ),
+        # On PostgreSQL the two AlterFields above drop every plain btree index on member_id and
+        # contact_id, which takes these partial unique indexes (R44, one member per contact)
+        # with them; SQLite rebuilds the table and keeps them. Removed (IF EXISTS on
+        # PostgreSQL) and added again, so both databases end with them.
+        migrations.RemoveConstraint(model_name='assignment', name='one_open_assignment_per_contact'),
+        migrations.AddConstraint(
+            model_name='assignment',
+            constraint=models.UniqueConstraint(condition=Q(ended_on__isnull=True), fields=('contact',), name='one_open_assignment_per_contact'),
+        ),
+        migrations.RemoveConstraint(model_name='assignment', name='r44_one_open_teacher_per_member'),
+        migrations.AddConstraint(
+            model_name='assignment',
+            constraint=models.UniqueConstraint(condition=Q(contact_category='teacher', ended_on__isnull=True), fields=('member',), name='r44_one_open_teacher_per_member'),
         ),
     ]
