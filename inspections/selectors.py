@@ -108,8 +108,9 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
     member_qs = Member.objects.active().filter(branch=branch)
     # One report per member and semester, so no ordering (the model's joins member, branch
     # and semester into the subquery for each row).
-    report = SemesterReport.objects.filter(member=OuterRef("pk"), semester=period.semester)
-    report = report.order_by()
+    report = SemesterReport.objects.filter(
+        member=OuterRef("pk"), semester=period.semester
+    ).order_by()
     members = list(
         member_qs.visible_to(user)
         .annotate(
