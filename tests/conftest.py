@@ -148,3 +148,21 @@ def client_for(db):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def app(db):
+    """django-webtest: submits what the rendered page sends (DESIGN.md "Tests").
+
+    `page = app.get(url, user=member.user.username)`; `form = page.forms["talk-form"]` (or by
+    index); `form["field"] = value`; `form.submit("button-name")` sends the clicked button's name
+    and value as a browser does. The CSRF token comes from the page, as in a browser.
+    """
+    from django_webtest import WebTestMixin
+
+    mixin = WebTestMixin()
+    mixin.csrf_checks = True
+    mixin._patch_settings()
+    mixin.renew_app()
+    yield mixin.app
+    mixin._unpatch_settings()
