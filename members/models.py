@@ -118,6 +118,18 @@ class Branch(models.Model):
     weight_opinions = models.PositiveSmallIntegerField(_("weight: opinions"), default=10)
     weight_leads = models.PositiveSmallIntegerField(_("weight: five leads"), default=10)
     weight_report = models.PositiveSmallIntegerField(_("weight: semester report"), default=10)
+    # R42: weight of the contacts' confirmation rate in the assessment (0 = not scored), and
+    # how long a confirmation link stays valid.
+    weight_confirmations = models.PositiveSmallIntegerField(
+        _("weight: talks confirmed by the contact"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    confirmation_valid_days = models.PositiveSmallIntegerField(
+        _("confirmation link valid for (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
 
     objects = BranchQuerySet.as_manager()
 
@@ -327,6 +339,10 @@ class NotificationKind(models.TextChoices):
     REPORT_REVIEWED = "report_reviewed", _("Semester report reviewed")
     INSPECTION = "inspection", _("Half-yearly inspection")
     OPINION = "opinion", _("New opinion in the queue")
+    # R43: an opinion the member relayed changed status (its answer is on their opinions page).
+    OPINION_STATUS = "opinion_status", _("An opinion you relayed changed status")
+    # R42: a contact answered that a talk did not take place (to the secretary, at once).
+    TALK_DENIED = "talk_denied", _("A contact denied a talk")
     EXPORT = "export", _("Export ready")
 
 

@@ -123,6 +123,15 @@ class MustTalkEvent(models.Model):
         return self.category in CONFIDENTIAL_CATEGORIES
 
 
+class ConfirmationState(models.TextChoices):
+    """R42: the contact's answer to the member's request to confirm a talk."""
+
+    NONE = "none", _("Not requested")
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DENIED = "denied", _("Denied by the contact")
+
+
 class TalkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TalkQuerySet":
         """The author; the contact's current member; the branch secretary, leader and admin."""
@@ -180,6 +189,18 @@ class TalkLog(models.Model):
     )
     # A double submit carries the same token: the unique constraint keeps one row.
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # R42: every edit of the entry counts up; a confirmation link names the version it was
+    # made for, so an edited entry voids the links (and the answer) of the old text.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # R42: the contact's confirmation of this version, kept on the row so that every list
+    # shows it without a query per row (talks.confirmation writes it).
+    confirmation_state = models.CharField(
+        _("confirmation by the contact"),
+        max_length=10,
+        choices=ConfirmationState.choices,
+        default=ConfirmationState.NONE,
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -232,6 +253,18 @@ class OpinionSource(models.TextChoices):
     TALK = "talk", _("A talk")
     SYMPOSIUM = "symposium", _("A symposium")
     BOX = "box", _("The opinion box")
+    # R42: written by the contact on the page confirming a talk (not relayed by the member).
+    CONFIRMATION = "confirm", _("A contact confirming a talk")
+
+
+class OpinionCategory(models.TextChoices):
+    """R43: what a box opinion is about (the submitter may leave it open)."""
+
+    TEACHING = "teaching", _("Teaching and research")
+    CONDITIONS = "conditions", _("Working conditions")
+    WELFARE = "welfare", _("Welfare and daily life")
+    MANAGEMENT = "management", _("Management and services")
+    OTHER = "other", _("Other")
 
 
 class OpinionStatus(models.TextChoices):
@@ -291,6 +324,13 @@ class Opinion(models.Model):
     due_on = models.DateField(_("act by"))
     answer = models.TextField(_("answer to the person"), max_length=2000, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # R43 opinion box: what the submitter chose and typed (both optional), and the SHA-256 of
+    # their receipt code (the code itself is shown once, never stored).
+    category = models.CharField(
+        _("category"), max_length=12, choices=OpinionCategory.choices, blank=True
+    )
+    contact_way = models.CharField(_("how to reach them"), max_length=100, blank=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = OpinionQuerySet.as_manager()
@@ -417,3 +457,36 @@ class Briefing(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("briefing")
         verbose_name_plural = _("briefings")
+
+
+class TalkConfirmation(models.Model):
+    """R42: one request to the contact to confirm a talk, answered at most once.
+
+    The link carries this row's id, the talk and its version, signed (talks.confirmation); the
+    row says until when it is valid and what the contact answered, from which address.
+    """
+
+    talk = models.ForeignKey(TalkLog, on_delete=models.CASCADE, related_name="confirmations")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=ConfirmationState.choices, blank=True
+    )
+    word = models.TextField(_("a word from the contact"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("talk confirmation")
+        verbose_name_plural = _("talk confirmations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer__in=["confirmed", "denied"]),
+                name="confirmation_answer_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.talk_id} v{self.version}"
