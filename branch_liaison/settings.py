@@ -262,33 +262,40 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "members.tasks.sweep_notifications",
         "schedule": crontab(minute="*/5"),
     },
-    # Every day at 08:00: members of branches whose reminder day is today, month incomplete (R45).
+    # The reminders below run every hour from 08:00 to 20:00 and each sends what is due "on or
+    # after its day, within its period, not yet sent" (inspections/reminders.py): an hour or a day
+    # with the worker, beat or broker down is caught up by the next run; one row per period.
+    # Hourly from 08:00, every day: members whose month is incomplete, from their branch's
+    # reminder day (default the 20th) to the month's end (R45).
     "monthly-reminders": {
         "task": "inspections.tasks.monthly_reminders",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour="8-20", minute=0),
     },
-    # On the 1st of every month at 07:30: each secretary gets last month's gaps.
+    # Hourly from 07:30, every day: each secretary gets last month's gaps, from the 1st on.
     "gaps-summary": {
         "task": "inspections.tasks.gaps_summary",
-        "schedule": crontab(hour=7, minute=30, day_of_month=1),
+        "schedule": crontab(hour="7-20", minute=30),
     },
-    # Every day at 08:10: must-talks due within the branch's days, or overdue (R51).
+    # Hourly from 08:10, every day: one digest per member of the must-talks due within the
+    # branch's days or overdue (R51).
     "musttalk-reminders": {
         "task": "inspections.tasks.musttalk_reminders",
-        "schedule": crontab(hour=8, minute=10),
+        "schedule": crontab(hour="8-20", minute=10),
     },
-    # Every day at 08:20: unsubmitted semester reports 7 days and 1 day before the deadline (R61).
+    # Hourly from 08:20, every day: unsubmitted semester reports, in the windows from 7 days and
+    # from 1 day before the deadline (R61).
     "report-reminders": {
         "task": "inspections.tasks.report_reminders",
-        "schedule": crontab(hour=8, minute=20),
+        "schedule": crontab(hour="8-20", minute=20),
     },
-    # On the 1st of every month at 06:00: in each branch's inspection months (default January and
-    # July) the half-year just ended is inspected and its PDF mailed to the secretary (R62).
+    # Hourly from 06:00, every day: in each branch's inspection months (default January and July),
+    # from the 1st on, the half-year just ended is inspected once and its PDF mailed (R62).
     "scheduled-inspections": {
         "task": "inspections.tasks.scheduled_inspections",
-        "schedule": crontab(hour=6, minute=0, day_of_month=1),
+        "schedule": crontab(hour="6-20", minute=0),
     },
-    # Every 5 minutes: run assessment exports still waiting (the broker was down).
+    # Every 5 minutes: run assessment exports still waiting (the broker was down) and take back
+    # those whose worker died (claim past its lease).
     "sweep-exports": {
         "task": "inspections.tasks.sweep_exports",
         "schedule": crontab(minute="*/5"),

@@ -9,6 +9,10 @@ recorded right after it is sent. Two runs at once, or a run killed halfway and r
 every reminder once (the rows a killed run still held are sent by the sweep after
 members.notify.STALE_SENDING). The texts carry counts, dates and a link, never a contact's
 name or any note.
+
+Every send is "on or after its day, within its period, not yet sent" (DESIGN.md "Writes and
+jobs"): a run on any day of the period inserts what is still missing, so a day the worker, beat
+or broker was down is caught up by the next run, and the unique rows keep it to one per period.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from talks.models import MustTalkEvent
 from . import services
 from .models import Inspection, ReportStatus, Semester, SemesterReport
 
-# Days before the report deadline on which members are reminded (R61).
-REPORT_REMINDER_DAYS = (7, 1)
+# R61: members are reminded in two windows before the report deadline, from 7 days and from 1
+# day before it: (window start, window end) in days left, each window one reminder.
+REPORT_REMINDER_WINDOWS = ((7, 2), (1, 0))
 INCOMPLETE = (obligations.MonthState.PARTIAL, obligations.MonthState.MISSING)
 
 
@@ -52,11 +57,21 @@ def _secretaries(branch_ids) -> dict[int, Member]:
     }
 
 
+def _already(kind: str, period: str):
+    """Recipients (user ids) who have this reminder already: the run skips them."""
+    return Notification.objects.filter(kind=kind, period=period).values("recipient_id")
+
+
 def monthly_member_reminders(day: date) -> int:
-    """R45: on each branch's reminder day, members whose month is not complete yet."""
-    branches = Branch.objects.filter(reminder_day=day.day)
+    """R45: from each branch's reminder day to the month's end, members whose month is not
+    complete yet and who were not reminded this month."""
+    branches = Branch.objects.filter(reminder_day__lte=day.day)
     month = obligations.Month.of(day)
-    members = Member.objects.active().filter(branch__in=branches)
+    members = (
+        Member.objects.active()
+        .filter(branch__in=branches)
+        .exclude(user_id__in=_already(NotificationKind.MONTHLY, str(month)))
+    )
     states = obligations.month_states(members, month)
     waiting = {member_id for member_id, state in states.items() if state in INCOMPLETE}
     link = reverse("talks:my_page")
@@ -82,11 +97,16 @@ def monthly_member_reminders(day: date) -> int:
 
 
 def secretary_gaps_summary(day: date) -> int:
-    """On the 1st: each secretary gets the count of last month's incomplete members."""
-    if day.day != 1:
-        return 0
+    """From the 1st through the month: each secretary not yet told gets the count of last
+    month's incomplete members."""
     month = obligations.Month.of(day).previous()
-    members = Member.objects.active().filter(branch__isnull=False)
+    waiting = (
+        Member.objects.active()
+        .filter(role=Role.SECRETARY, branch__isnull=False)
+        .exclude(user_id__in=_already(NotificationKind.GAPS_SUMMARY, str(month)))
+        .values("branch_id")
+    )
+    members = Member.objects.active().filter(branch_id__in=waiting)
     counts = obligations.month_state_counts_by_branch(members, month)
     rows = []
     with translation.override("zh-hans"):
@@ -111,43 +131,56 @@ def secretary_gaps_summary(day: date) -> int:
 
 
 def musttalk_reminders(day: date) -> int:
-    """R51, daily: each open event due within the branch's days (or overdue), to its member."""
+    """R51, daily: one message per member listing all their open events due within the branch's
+    days or overdue (counts and dates only: the contacts' names and the notes stay out)."""
     events = (
         MustTalkEvent.objects.open()
-        .filter(member__active=True, member__user__is_active=True)
+        .filter(
+            member__active=True,
+            member__user__is_active=True,
+            due_on__lte=day + timedelta(days=30),
+        )
+        .exclude(member__user_id__in=_already(NotificationKind.MUSTTALK, day.isoformat()))
         .select_related("branch", "member__user")
+        .order_by("member_id", "due_on", "pk")
     )
-    latest_due = day + timedelta(days=30)
-    rows, periods = [], []
+    by_member: dict[int, list] = defaultdict(list)
+    for event in events:
+        if obligations.event_days_left(event, day) <= event.branch.musttalk_due_soon_days:
+            by_member[event.member_id].append(event)
+    rows = []
     with translation.override("zh-hans"):
-        for event in events.filter(due_on__lte=latest_due):
-            left = obligations.event_days_left(event, day)
-            if left > event.branch.musttalk_due_soon_days:
-                continue
-            period = f"{day.isoformat()}:event:{event.pk}"
-            periods.append(period)
-            if left < 0:
-                body = _("A must-talk was due on %(due)s and is %(days)s days overdue.") % {
-                    "due": event.due_on.isoformat(),
-                    "days": -left,
-                }
-            else:
-                body = _("A must-talk is due on %(due)s (%(days)s days left).") % {
-                    "due": event.due_on.isoformat(),
-                    "days": left,
-                }
+        for items in by_member.values():
+            overdue = [e for e in items if obligations.event_days_left(e, day) < 0]
+            lines = []
+            for event in items:
+                left = obligations.event_days_left(event, day)
+                if left < 0:
+                    lines.append(
+                        _("Due on %(due)s, %(days)s days overdue")
+                        % {"due": event.due_on.isoformat(), "days": -left}
+                    )
+                else:
+                    lines.append(
+                        _("Due on %(due)s, %(days)s days left")
+                        % {"due": event.due_on.isoformat(), "days": left}
+                    )
+            summary = _(
+                "%(count)s must-talks are waiting for your talk: %(overdue)s overdue, "
+                "%(soon)s due soon."
+            ) % {"count": len(items), "overdue": len(overdue), "soon": len(items) - len(overdue)}
             rows.append(
                 Notification(
-                    recipient=event.member.user,
+                    recipient=items[0].member.user,
                     kind=NotificationKind.MUSTTALK,
-                    period=period,
-                    subject=_("Must-talk due on %(due)s") % {"due": event.due_on.isoformat()},
-                    body=body,
+                    period=day.isoformat(),
+                    subject=_("Must-talks due (%(count)s)") % {"count": len(items)},
+                    body="\n".join([summary, *lines]),
                     link=reverse("talks:my_page"),
                 )
             )
     _insert(rows)
-    return _send_pending(NotificationKind.MUSTTALK, periods)
+    return _send_pending(NotificationKind.MUSTTALK, [day.isoformat()])
 
 
 def report_reminders(day: date) -> int:
@@ -159,35 +192,37 @@ def report_reminders(day: date) -> int:
     semesters = list(
         Semester.objects.filter(end_on__gte=day - timedelta(days=100), start_on__lte=day)
     )
-    due: dict[int, list[tuple[Semester, date, int]]] = defaultdict(list)
+    due: dict[int, list[tuple[Semester, date, int, int]]] = defaultdict(list)
     for branch in Branch.objects.only("pk", "report_deadline_days"):
         for semester in semesters:
             deadline = services.report_deadline(semester=semester, branch=branch)
             left = (deadline - day).days
-            if left in REPORT_REMINDER_DAYS:
-                due[branch.pk].append((semester, deadline, left))
+            for first, last in REPORT_REMINDER_WINDOWS:
+                if last <= left <= first:
+                    due[branch.pk].append((semester, deadline, left, first))
     if not due:
         return 0
     done = set(
         SemesterReport.objects.filter(
-            semester__in={s.pk for items in due.values() for s, _d, _l in items},
+            semester__in={s.pk for items in due.values() for s, *_rest in items},
             member__branch_id__in=list(due),
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
         ).values_list("member_id", "semester_id")
     )
     members = Member.objects.active().filter(branch_id__in=list(due)).select_related("user")
-    periods = sorted({f"s{s.pk}:{left}d" for items in due.values() for s, _d, left in items})
+    # The period names the window (not the day): a later day of the same window finds the row.
+    periods = sorted({f"s{s.pk}:{w}d" for items in due.values() for s, _d, _l, w in items})
     rows = []
     with translation.override("zh-hans"):
         for member in members:
-            for semester, deadline, left in due[member.branch_id]:
+            for semester, deadline, left, window in due[member.branch_id]:
                 if (member.pk, semester.pk) in done:
                     continue
                 rows.append(
                     Notification(
                         recipient=member.user,
                         kind=NotificationKind.REPORT,
-                        period=f"s{semester.pk}:{left}d",
+                        period=f"s{semester.pk}:{window}d",
                         subject=_("Semester report due on %(deadline)s")
                         % {"deadline": deadline.isoformat()},
                         body=_(
@@ -207,12 +242,19 @@ def report_reminders(day: date) -> int:
 
 
 def scheduled_inspections(day: date) -> int:
-    """R62: on the 1st of a branch's inspection month, the half just ended is generated and its
-    PDF emailed to the secretary (attached)."""
-    if day.day != 1:
-        return 0
+    """R62: on or after the 1st of a branch's inspection month (within that month), the half
+    just ended is generated once and its PDF emailed to the secretary (attached)."""
     half = services.half_before(day)
-    branches = [b for b in Branch.objects.all() if day.month in (b.inspection_months or [])]
+    told = set(
+        Notification.objects.filter(
+            kind=NotificationKind.INSPECTION, period__startswith=f"{half}:b"
+        ).values_list("period", flat=True)
+    )
+    branches = [
+        b
+        for b in Branch.objects.all()
+        if day.month in (b.inspection_months or []) and f"{half}:b{b.pk}" not in told
+    ]
     secretaries = _secretaries([b.pk for b in branches])
     for branch in branches:
         services.inspection_scheduled(branch=branch, half=half, today=day)
@@ -245,7 +287,11 @@ def scheduled_inspections(day: date) -> int:
                     )
                 ]
             )
-    return _send_pending(NotificationKind.INSPECTION, [f"{half}:b{b.pk}" for b in branches])
+    return notify.send_pending(
+        Notification.objects.filter(
+            kind=NotificationKind.INSPECTION, period__startswith=f"{half}:b"
+        )
+    )
 
 
 def _percent(rate) -> str:

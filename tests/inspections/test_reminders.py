@@ -68,7 +68,7 @@ def test_r45_secretary_gets_last_months_gaps_on_the_first(secretary, member_a, t
     assert reminders.secretary_gaps_summary(datetime.date(2026, 12, 2)) == 0
 
 
-def test_r51_due_soon_and_overdue_reminded_daily_once(member_a, teacher_a):
+def test_r51_one_daily_digest_per_member_lists_due_soon_and_overdue(member_a, teacher_a):
     soon = MustTalkEventFactory(
         contact=teacher_a,
         member=member_a,
@@ -89,11 +89,14 @@ def test_r51_due_soon_and_overdue_reminded_daily_once(member_a, teacher_a):
         due_on=datetime.date(2026, 12, 1),
     )
     day = datetime.date(2026, 11, 26)
-    assert reminders.musttalk_reminders(day) == 2
+    assert reminders.musttalk_reminders(day) == 1
     assert reminders.musttalk_reminders(day) == 0
-    periods = set(Notification.objects.values_list("period", flat=True))
-    assert periods == {f"2026-11-26:event:{soon.pk}", f"2026-11-26:event:{overdue.pk}"}
-    assert all("保密说明" not in m.body for m in mail.outbox)
+    (row,) = Notification.objects.all()
+    assert row.period == "2026-11-26" and row.recipient == member_a.user
+    (message,) = mail.outbox
+    assert soon.due_on.isoformat() in message.body and overdue.due_on.isoformat() in message.body
+    assert "2026-12-01" not in message.body  # not due within the branch's 2 days yet
+    assert "保密说明" not in message.body and teacher_a.name not in message.body
 
 
 def test_r61_report_reminders_seven_days_and_one_day_before_deadline(member_a, member_b):
@@ -175,3 +178,23 @@ def test_job_killed_halfway_sends_rest_without_duplicates(member_a, member_b, te
     mail.outbox.clear()
     assert reminders.monthly_member_reminders(day) == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [first.recipient.email]
+
+
+def test_r51_fifteen_overdue_events_make_one_message_a_day(member_a, member_b, teacher_a):
+    for offset in range(15):
+        MustTalkEventFactory(
+            contact=teacher_a,
+            member=member_a,
+            occurred_on=datetime.date(2026, 10, 1) + datetime.timedelta(days=offset),
+        )
+    MustTalkEventFactory(
+        contact=AssignmentFactory(member=member_b).contact,
+        member=member_b,
+        occurred_on=datetime.date(2026, 11, 20),
+    )
+    assert reminders.musttalk_reminders(datetime.date(2026, 11, 26)) == 2
+    assert reminders.musttalk_reminders(datetime.date(2026, 11, 26)) == 0
+    mine = Notification.objects.get(recipient=member_a.user)
+    assert "15" in mine.subject and mine.body.count("2026-10-") == 15
+    assert teacher_a.name not in mine.body
+    assert reminders.musttalk_reminders(datetime.date(2026, 11, 27)) == 2
