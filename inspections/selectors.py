@@ -76,15 +76,6 @@ def _trend_months(month: Month) -> list[Month]:
     return months
 
 
-def _rate(states: list[MonthState]) -> float | None:
-    """Completion rate as in obligations.Figures: partial months count half."""
-    counts = Counter(states)
-    due = counts[MonthState.COMPLETE] + counts[MonthState.PARTIAL] + counts[MonthState.MISSING]
-    if not due:
-        return None
-    return (counts[MonthState.COMPLETE] + 0.5 * counts[MonthState.PARTIAL]) / due
-
-
 def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
     """R43: open opinions by age and past the deadline, in one query."""
     buckets = {}
@@ -133,7 +124,8 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         handbook = reverse("talks:member_handbook", args=[member.pk])
         cells = []
         for m in period.months:
-            state = None if m > current else by_month.get(m)
+            # R45: December on 2 December is not yet decided, not a red ✗.
+            state = None if m > current else obligations.decided(m, by_month.get(m), today)
             cells.append(
                 {
                     "month": m,
@@ -145,12 +137,15 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         matrix.append({"member": member, "cells": cells})
 
     month_counts = obligations.month_state_counts(
-        states.get(member.pk, {}).get(month) for member in members
+        obligations.decided(month, states.get(member.pk, {}).get(month), today)
+        for member in members
     )
     trend = [
         (
             str(m),
-            _rate([by_month[m] for by_month in states.values() if m in by_month]),
+            obligations.rate_of(
+                obligations.decided(m, by_month.get(m), today) for by_month in states.values()
+            ),
         )
         for m in trend_months
     ]
@@ -260,7 +255,10 @@ def branch_rows(
     }
     for branch_id, counts in obligations.month_state_counts_by_branch(member_qs, month).items():
         rows[branch_id]["members"] = counts.total()
-        rows[branch_id]["states"] = counts
+        decided = Counter()
+        for state, n in counts.items():
+            decided[obligations.decided(month, state, today)] += n
+        rows[branch_id]["states"] = decided
     for row in (
         obligations.members_without_teacher(member_qs, today)
         .values("branch_id")
@@ -299,7 +297,7 @@ def branch_rows(
             rows[row["member__branch_id"]]["reports_in"] = row["n"]
     result = list(rows.values())
     for row in result:
-        row["completion"] = _rate(list(row["states"].elements()))
+        row["completion"] = obligations.rate_of(row["states"].elements())
         row["completion_percent"] = (
             None if row["completion"] is None else round(row["completion"] * 100)
         )

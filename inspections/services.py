@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,7 +292,15 @@ def assessment_export_request(*, semester: Semester, branch: Branch | None, by) 
             branch=branch,
             fingerprint=fingerprint,
             status__in=[ExportStatus.PENDING, ExportStatus.RUNNING, ExportStatus.DONE],
-        ).first()
+        )
+        # An export whose worker died is not handed out again as "running": it is closed as
+        # failed (it would be rendered twice otherwise) and a new one is requested below.
+        same.filter(export_claim_stale()).update(
+            status=ExportStatus.FAILED,
+            error=_("The worker stopped before finishing; the export was requested again."),
+            finished_at=timezone.now(),
+        )
+        same = same.first()  # a new query: the rows just closed are left out
         if same is not None:
             return same
         export = AssessmentExport(
@@ -308,44 +317,71 @@ def assessment_export_request(*, semester: Semester, branch: Branch | None, by) 
     return export
 
 
-def export_claim(export_id: int) -> bool:
-    """Only one worker runs an export: the conditional UPDATE decides."""
-    return bool(
-        AssessmentExport.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
-            status=ExportStatus.RUNNING, started_at=timezone.now(), progress=0
+# A running export whose claim was not renewed for this long lost its worker (killed, machine
+# down): the sweep claims it again. The worker renews the claim at every branch it renders
+# (about a second each), so a live worker is never taken for dead.
+EXPORT_LEASE = timedelta(minutes=10)
+
+
+def export_claim_stale() -> Q:
+    return Q(status=ExportStatus.RUNNING, claimed_at__lt=timezone.now() - EXPORT_LEASE)
+
+
+def export_claim(export_id: int) -> int | None:
+    """Only one worker runs an export: the conditional UPDATE decides. It takes a pending export
+    or one whose claim is past its lease; returns the attempt number won (None: not won)."""
+    now = timezone.now()
+    won = (
+        AssessmentExport.objects.filter(pk=export_id)
+        .filter(Q(status=ExportStatus.PENDING) | export_claim_stale())
+        .update(
+            status=ExportStatus.RUNNING,
+            started_at=now,
+            claimed_at=now,
+            attempt=F("attempt") + 1,
+            progress=0,
         )
     )
+    if not won:
+        return None
+    return AssessmentExport.objects.filter(pk=export_id).values_list("attempt", flat=True)[0]
 
 
 def assessment_export_run(*, export_id: int) -> bool:
-    """Render the claimed export branch by branch, storing progress for the page to poll."""
+    """Render the claimed export branch by branch, storing progress for the page to poll.
+
+    Every write after the claim is conditional on this attempt: if this worker was taken for
+    dead and the export claimed again, its late writes change nothing."""
     from members.pdf import render_pdf_parts
 
-    if not export_claim(export_id):
+    attempt = export_claim(export_id)
+    if attempt is None:
         return False
+    mine = AssessmentExport.objects.filter(pk=export_id, attempt=attempt)
     export = AssessmentExport.objects.select_related("semester", "branch").get(pk=export_id)
     branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
-    AssessmentExport.objects.filter(pk=export_id).update(total=len(branches))
+    mine.update(total=len(branches))
     contexts = [assessment_pdf_context(semester=export.semester, branch=b) for b in branches]
 
     def step(done: int) -> None:
-        AssessmentExport.objects.filter(pk=export_id).update(progress=done)
+        mine.update(progress=done, claimed_at=timezone.now())
 
+    step(0)
     try:
         pdf = render_pdf_parts("pdf/assessment.html", contexts, on_part=step)
     except Exception as exc:
-        AssessmentExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now()
-        )
+        mine.update(status=ExportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now())
         raise
     name = f"assessment-{export.semester.pk}-{export.branch_id or 'school'}-{export.pk}.pdf"
     export.file.save(name, ContentFile(pdf), save=False)
-    AssessmentExport.objects.filter(pk=export_id).update(
+    if not mine.filter(status=ExportStatus.RUNNING).update(
         file=export.file.name,
         status=ExportStatus.DONE,
         progress=len(branches),
         finished_at=timezone.now(),
-    )
+    ):
+        export.file.delete(save=False)  # another attempt owns the export now
+        return False
     if export.requested_by_id:
         notify(
             recipient=export.requested_by,
@@ -396,37 +432,30 @@ def half_before(day: date) -> str:
 
 
 def _completion_rate(counts: dict) -> float | None:
-    """As obligations.Figures.completion_rate: partial months count half."""
-    due = counts["months_complete"] + counts["months_partial"] + counts["months_missing"]
-    if not due:
-        return None
-    return round((counts["months_complete"] + 0.5 * counts["months_partial"]) / due, 3)
+    """obligations.completion_rate of summed figures, rounded for the stored snapshot."""
+    rate = obligations.completion_rate(
+        counts["months_complete"], counts["months_partial"], counts["months_missing"]
+    )
+    return None if rate is None else round(rate, 3)
 
 
 def _monthly_completion(figures, start: date, end: date, today: date) -> list[dict]:
     """The branch's completion per month of the half (the inspection's monthly chart).
 
-    The month in progress counts only its complete (or exempt) members, as member_figures does;
-    months after today have no rate.
+    Figures.months holds each month's decided state (obligations.decided): a month in progress
+    or with nothing due has no part in the rate; months after today have no rate.
     """
-    current = obligations.Month.of(today)
     monthly = []
     for month in obligations.months_between(start, end):
-        counts = {"months_complete": 0, "months_partial": 0, "months_missing": 0}
-        for fig in figures:
-            state = fig.months.get(str(month))
-            if state in (None, obligations.MonthState.EXEMPT):
-                continue
-            if month == current and state != obligations.MonthState.COMPLETE:
-                continue
-            counts[f"months_{state}"] += 1
+        counts = Counter(fig.months.get(str(month)) for fig in figures)
+        rate = obligations.rate_of(obligations.MonthState(s) for s in counts.elements() if s)
         monthly.append(
             {
                 "month": str(month),
-                "complete": counts["months_complete"],
-                "partial": counts["months_partial"],
-                "missing": counts["months_missing"],
-                "rate": None if month > current else _completion_rate(counts),
+                "complete": counts[obligations.MonthState.COMPLETE],
+                "partial": counts[obligations.MonthState.PARTIAL],
+                "missing": counts[obligations.MonthState.MISSING],
+                "rate": None if rate is None else round(rate, 3),
             }
         )
     return monthly

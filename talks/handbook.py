@@ -123,7 +123,7 @@ def handbook_context(user, member: Member, start: date, end: date) -> dict:
                 "months": [
                     {
                         "month": month,
-                        "state": state,
+                        "state": obligations.decided(month, state, today),
                         "talks": by_month.get((assignment.pk, month), []),
                     }
                     for month, state in sorted(month_states.items())

@@ -50,6 +50,9 @@ class MonthState(StrEnum):
     PARTIAL = "partial"
     MISSING = "missing"
     EXEMPT = "exempt"
+    # Never an engine's answer: decided() gives it to the month of today while it is partial or
+    # missing (and to later months), so pages show "not yet decided" and rates leave it out.
+    IN_PROGRESS = "in_progress"
 
     @property
     def label(self) -> str:
@@ -65,12 +68,14 @@ MONTH_STATE_LABELS = {
     MonthState.PARTIAL: _("Partial"),
     MonthState.MISSING: _("Missing"),
     MonthState.EXEMPT: _("Exempt"),
+    MonthState.IN_PROGRESS: _("Not yet decided"),
 }
 MONTH_STATE_SYMBOLS = {
     MonthState.COMPLETE: "✓",
     MonthState.PARTIAL: "◐",
     MonthState.MISSING: "✗",
     MonthState.EXEMPT: "–",
+    MonthState.IN_PROGRESS: "…",
 }
 
 
@@ -131,6 +136,40 @@ def months_between(start: date, end: date) -> list[Month]:
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+def completion_rate(complete: int, partial: int, missing: int) -> float | None:
+    """R45's completion rate: the share of due months complete, a partial month counting half.
+    Months with nothing due (exempt, no assignment, not yet decided) are not passed in: they are
+    neither met nor missed. None when nothing was due (shown "—", never scored as complete).
+    The one formula: Figures, the inspection, the dashboard and the school rows all call it."""
+    due = complete + partial + missing
+    if not due:
+        return None
+    return (complete + 0.5 * partial) / due
+
+
+def rate_of(states: Iterable[MonthState | None]) -> float | None:
+    """completion_rate() of a list of month states (None and undecided/exempt states ignored)."""
+    counts = Counter(states)
+    return completion_rate(
+        counts[MonthState.COMPLETE], counts[MonthState.PARTIAL], counts[MonthState.MISSING]
+    )
+
+
+def decided(month: Month, state: MonthState | None, today: date | None = None):
+    """The month-in-progress rule (R45): the month of `today` is decided only once it is
+    complete or exempt; until its last day a partial or missing month is IN_PROGRESS (shown as
+    not yet decided, never a red ✗, and left out of every rate). Later months are IN_PROGRESS
+    too. None (no assignment that month) stays None."""
+    if state is None:
+        return None
+    current = Month.of(_today(today))
+    if month > current:
+        return MonthState.IN_PROGRESS
+    if month == current and state in (MonthState.PARTIAL, MonthState.MISSING):
+        return MonthState.IN_PROGRESS
+    return state
 
 
 def _state(talks: int, reports: int) -> MonthState:
@@ -242,10 +281,11 @@ def combine(states: Iterable[MonthState]) -> MonthState | None:
 
 
 # combine() of every set of assignment states, looked up rather than recomputed per member-month.
+_ENGINE_STATES = (MonthState.COMPLETE, MonthState.PARTIAL, MonthState.MISSING, MonthState.EXEMPT)
 _COMBINED = {
     frozenset(states): combine(states)
-    for n in range(1, len(MonthState) + 1)
-    for states in combinations(MonthState, n)
+    for n in range(1, len(_ENGINE_STATES) + 1)
+    for states in combinations(_ENGINE_STATES, n)
 }
 
 
@@ -456,10 +496,13 @@ class Figures:
 
     @property
     def completion_rate(self) -> float | None:
-        """Share of due months complete (partial months count half); None when nothing was due."""
-        if not self.months_due:
-            return None
-        return (self.months_complete + 0.5 * self.months_partial) / self.months_due
+        """completion_rate() of the due months; None when nothing was due."""
+        return completion_rate(self.months_complete, self.months_partial, self.months_missing)
+
+    @property
+    def nothing_due(self) -> bool:
+        """R45/R64: no month was due in the whole period: no rate, flagged, graded by hand."""
+        return self.months_due == 0
 
     @property
     def musttalks_due(self) -> int:
@@ -469,6 +512,7 @@ class Figures:
         data = asdict(self)
         data["months_due"] = self.months_due
         data["completion_rate"] = self.completion_rate
+        data["nothing_due"] = self.nothing_due
         return data
 
 
@@ -481,8 +525,7 @@ def member_figures(
     still in progress is neither missing nor partial; later months are not counted at all.
     """
     today = _today(today)
-    current = Month.of(today)
-    months = [m for m in months_between(start, end) if m <= current]
+    months = [m for m in months_between(start, end) if m <= Month.of(today)]
     member_list = list(members.order_by("pk"))
     figures = {m.pk: Figures() for m in member_list}
     member_ids = members.values("pk")
@@ -492,10 +535,8 @@ def member_figures(
         if fig is None:
             continue
         for month, state in sorted(by_month.items()):
+            state = decided(month, state, today)
             fig.months[str(month)] = state.value
-            if month == current and state in (MonthState.PARTIAL, MonthState.MISSING):
-                fig.months_in_progress += 1
-                continue
             setattr(fig, f"months_{state.value}", getattr(fig, f"months_{state.value}") + 1)
 
     events = MustTalkEvent.objects.filter(member__in=member_ids, occurred_on__range=(start, end))

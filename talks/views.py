@@ -42,7 +42,14 @@ def my_page_context(user) -> dict:
         Assignment.objects.current(today).filter(member=member), [month]
     )
     contacts = sorted(
-        ({"assignment": a, "contact": a.contact, "state": s.get(month)} for a, s in states.items()),
+        (
+            {
+                "assignment": a,
+                "contact": a.contact,
+                "state": obligations.decided(month, s.get(month), today),
+            }
+            for a, s in states.items()
+        ),
         key=lambda row: (row["contact"].name, row["contact"].pk),
     )
     events = [

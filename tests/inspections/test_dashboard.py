@@ -59,7 +59,13 @@ def test_r45_dashboard_counts_this_month_and_links_each_cell(
     assert response.status_code == 200
     ctx = response.context
     summary = {item["state"].value: item["count"] for item in ctx["month_summary"]}
-    assert summary == {"complete": 1, "partial": 0, "missing": 0, "exempt": 0}
+    assert summary == {
+        "complete": 1,
+        "partial": 0,
+        "missing": 0,
+        "exempt": 0,
+        "in_progress": 0,
+    }
     # secretary and member_b have no contact this month
     assert ctx["no_contact_count"] == 2
     assert [str(m) for m in ctx["period"].months][:2] == ["2026-09", "2026-10"]

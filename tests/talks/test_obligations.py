@@ -154,7 +154,7 @@ def test_r45_current_month_is_in_progress_not_missing(assignment, member_a):
         )
     fig = figures[member_a.pk]
     assert (fig.months_complete, fig.months_missing, fig.months_in_progress) == (1, 1, 1)
-    assert fig.months == {"2026-09": "missing", "2026-10": "complete", "2026-11": "missing"}
+    assert fig.months == {"2026-09": "missing", "2026-10": "complete", "2026-11": "in_progress"}
     assert fig.has_teacher and fig.completion_rate == 0.5
 
 
