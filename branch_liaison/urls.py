@@ -20,6 +20,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("contacts/", include("contacts.urls")),
     path("talks/", include("talks.urls")),
+    # R42/R43: the pages without login (a contact confirming a talk, the opinion box).
+    path("", include("talks.public_urls")),
     path("semester/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from members.audit import audit
 from members.models import AuditAction, Branch, Member
 
+from . import opinion_notify
 from .models import (
     Briefing,
     LeaderVisit,
@@ -91,6 +92,7 @@ def opinion_status_change(
         details={"from": from_status, "to": to_status},
     )
     opinion.refresh_from_db()
+    opinion_notify.status_changed(opinion, to_status, by)
     return opinion
 
 

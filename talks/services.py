@@ -14,7 +14,9 @@ from contacts.models import Assignment, Contact
 from members.audit import audit
 from members.models import AuditAction, Member
 
+from . import opinion_notify
 from .models import (
+    ConfirmationState,
     MustTalkEvent,
     Opinion,
     OpinionSource,
@@ -71,6 +73,7 @@ def opinion_enqueue(*, opinion: Opinion, by) -> Opinion:
         branch_id=opinion.branch_id,
         contact_id=opinion.contact_id,
     )
+    opinion_notify.new_opinion(opinion, by=by)
     return opinion
 
 
@@ -200,6 +203,10 @@ def talk_log_update(
         MustTalkEvent.objects.filter(pk=new_event_id).update(closed_on=date)
     if not talk.is_editable_on(timezone.localdate()):
         raise ValidationError({"date": _("A record may not be moved to a month already closed.")})
+    if changed:
+        # R42: the contact confirmed the old text, not this one: links and answer are void.
+        talk.version += 1
+        talk.confirmation_state = ConfirmationState.NONE
     talk.full_clean(validate_unique=False)
     talk.save()
     audit(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import branch_views, contact_views, handbook, views
+from . import branch_views, contact_views, handbook, public_views, views
 
 app_name = "talks"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("log/<int:pk>/", views.talk_detail, name="talk_detail"),
     path("log/<int:pk>/edit/", views.talk_edit, name="talk_edit"),
     path("log/<int:pk>/delete/", views.talk_delete, name="talk_delete"),
+    path(
+        "log/<int:pk>/confirmation/",
+        public_views.talk_confirmation,
+        name="talk_confirmation",
+    ),
+    path("opinions/mine/", public_views.my_opinions, name="my_opinions"),
     path("contacts/<int:pk>/", contact_views.contact_detail, name="contact_detail"),
     path("contacts/<int:contact_pk>/events/new/", views.event_create, name="event_create"),
     path("handbook/", handbook.handbook, name="handbook"),
@@ -20,6 +26,8 @@ urlpatterns = [
     path("branch/opinions/", branch_views.opinion_queue, name="opinion_queue"),
     path("branch/opinions/new/", branch_views.opinion_box_create, name="opinion_box_create"),
     path("branch/opinions/<int:pk>/", branch_views.opinion_detail, name="opinion_detail"),
+    path("branch/opinion-box/", public_views.box_page, name="box_page"),
+    path("branch/opinion-box/poster.pdf", public_views.box_poster, name="box_poster"),
     path("branch/events/", branch_views.event_list, name="branch_events"),
     path(
         "branch/contacts/<int:contact_pk>/events/new/",

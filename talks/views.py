@@ -19,7 +19,7 @@ from members.models import AuditAction, Notification
 
 from . import obligations, services
 from .forms import Kind, MustTalkEventForm, TalkLogForm
-from .models import MustTalkEvent, TalkLog
+from .models import MustTalkEvent, OpinionSource, TalkLog
 
 
 def member_or_404(user):
@@ -147,7 +147,8 @@ def talk_detail(request, pk: int):
         {
             "talk": talk,
             "editable": talk.is_editable_on(timezone.localdate()),
-            "opinions": list(talk.opinions.all()),
+            # R42: what the contact wrote when confirming goes to the secretary, not the member.
+            "opinions": list(talk.opinions.exclude(source=OpinionSource.CONFIRMATION)),
         },
     )
 

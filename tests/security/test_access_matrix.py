@@ -30,7 +30,14 @@ from inspections.models import (
     Semester,
 )
 from members.models import FiveLeadActivity, FiveLeadKind, Notification, NotificationKind
-from talks.models import Briefing, LeaderVisit, Opinion, OpinionSource, Symposium
+from talks.models import (
+    Briefing,
+    LeaderVisit,
+    Opinion,
+    OpinionSource,
+    Symposium,
+    TalkConfirmation,
+)
 
 from ..factories import AssignmentFactory, ContactFactory, MustTalkEventFactory, TalkLogFactory
 
@@ -106,6 +113,18 @@ def branch_query(w):
     return f"?branch={w.branch.pk}"
 
 
+def confirmation_token(w):
+    """R42: a live confirmation link of member_a's talk."""
+    from talks import confirmation
+
+    row = TalkConfirmation.objects.create(
+        talk=w.talk,
+        version=w.talk.version,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    return {"token": confirmation.token_for(row)}
+
+
 # Pages of the branch's secretary (and, with ?branch=, the admin); other roles 403.
 SECRETARY_PAGE = only(403, secretary=200, other_branch_secretary=200, admin=200)
 # Read-only pages of the branch for its committee members too.
@@ -167,6 +186,17 @@ MATRIX: dict[str, Row] = {
     "talks:talk_detail": Row(pk("talk"), only(404, member_a=200)),
     "talks:talk_edit": Row(pk("talk"), only(404, member_a=200)),
     "talks:talk_delete": Row(pk("talk"), only(404, member_a=200)),
+    # R42: the author shows the confirmation link; R43: opinions the member relayed (their own).
+    "talks:talk_confirmation": Row(pk("talk"), only(404, member_a=200)),
+    "talks:my_opinions": Row(expect=only(200)),
+    # R43: the secretary's page of the branch's opinion box and its A4 poster.
+    "talks:box_page": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:box_poster": Row(expect=SECRETARY_PAGE, query=branch_query),
+    # The pages without login (R42, R43): everyone, with or without an account, alike.
+    "public:confirm": Row(confirmation_token, only(200, anonymous=200)),
+    "public:school_box": Row(expect=only(200, anonymous=200)),
+    "public:branch_box": Row(branch_kwargs, only(200, anonymous=200)),
+    "public:box_status": Row(expect=only(200, anonymous=200)),
     "talks:contact_detail": Row(
         pk("teacher"), only(404, member_a=200, secretary=200, leader=200, admin=200)
     ),
