@@ -237,6 +237,17 @@ REDIS_URL = env_url("REDIS_URL", "", {"redis", "rediss"})
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 if REQUIRE_SERVICES and not (REDIS_URL and DATABASE_URL.startswith("postg")):
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 needs REDIS_URL and a PostgreSQL DATABASE_URL")
+# The public pages' rate limits (R42/R43, django-ratelimit) count per address in a cache every
+# worker shares: Redis when there is one. If it is down the pages stay open (talks.public_views
+# fails open and logs), as the per-process default cache above is meant to keep them.
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "rl",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    RATELIMIT_USE_CACHE = "ratelimit"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

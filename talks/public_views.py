@@ -8,6 +8,8 @@ wrote it. Every write is audited with the address (members.audit reads it from t
 
 from __future__ import annotations
 
+import logging
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -23,8 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from members.audit import audit
 from members.middleware import client_ip
-from members.models import Branch
+from members.models import AuditAction, Branch
 from members.pdf import pdf_response, render_pdf
 
 from . import box, confirmation
@@ -32,6 +35,8 @@ from .branch_views import managed_branch
 from .models import ConfirmationState, Opinion, OpinionStatus
 from .public_forms import BoxForm, ConfirmationForm, ReceiptLookupForm
 from .views import _talk_for_author
+
+log = logging.getLogger(__name__)
 
 # Per address, on the cache (Redis when REDIS_URL is set, shared by every worker).
 BOX_RATE = "5/h"
@@ -52,7 +57,11 @@ def _address(group, request) -> str:
 
 
 def _limited(request, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=_address, rate=rate, increment=True)
+    try:
+        return is_ratelimited(request, group=group, key=_address, rate=rate, increment=True)
+    except Exception:  # the shared cache (Redis) is down: the page stays open
+        log.warning("rate limit cache unavailable; %s not limited", group)
+        return False
 
 
 def _too_many(request) -> HttpResponse:
@@ -197,6 +206,13 @@ def box_poster(request):
     url = absolute(reverse("public:branch_box", args=[branch.pk]))
     pdf = render_pdf(
         "pdf/opinion_box_poster.html", {"branch": branch, "url": url, "qr": qr_svg(url)}
+    )
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=branch,
+        branch_id=branch.pk,
+        details={"what": "opinion box poster"},
     )
     return pdf_response(pdf, _("Opinion box poster %(branch)s.pdf") % {"branch": branch.name})
 
