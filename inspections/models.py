@@ -55,6 +55,10 @@ class SemesterReport(models.Model):
     )
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="reports")
     text = models.TextField(_("report"), max_length=10000, blank=True)
+    # R48: the member's own review of 师德 (团结协作、廉洁从教、为人师表).
+    ethics_review = models.TextField(
+        _("self-review of professional ethics"), max_length=5000, blank=True
+    )
     # Filled by the system from talks/obligations.py at submission.
     figures = models.JSONField(default=dict, blank=True)
     status = models.CharField(
@@ -84,6 +88,61 @@ class SemesterReport(models.Model):
                 name="submitted_report_has_time",
             ),
         ]
+
+
+class FrozenFigures(models.Model):
+    """R61/R64: the one set of figures of a member's semester, frozen when the report is
+    submitted and again when the inspection is generated; the report and the assessment score
+    both read it, so a month straddling the semester's end counts the same in both."""
+
+    class Source(models.TextChoices):
+        REPORT = "report", _("report submitted")
+        INSPECTION = "inspection", _("inspection generated")
+
+    # No index of its own: it leads the unique (member, semester) index.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="frozen_figures", db_index=False
+    )
+    semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(default=dict)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("frozen figures")
+        verbose_name_plural = _("frozen figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "semester"], name="one_frozen_figures_per_member_semester"
+            )
+        ]
+
+
+class EthicsKind(models.TextChoices):
+    COMMENDATION = "commendation", _("Commendation")
+    CONCERN = "concern", _("Concern")
+
+
+class EthicsNote(models.Model):
+    """R48: the secretary's 师德 commendation or concern about a member. Confidential like
+    R32: its text is read only by its author and the branch secretary (talks/access rules),
+    every read audited. A concern stands until the secretary lifts it (lifted_on); a standing
+    concern means the basic condition for awards and promotion is not met (R64)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="ethics_notes")
+    kind = models.CharField(_("kind"), max_length=12, choices=EthicsKind.choices)
+    text = models.TextField(_("what happened"), max_length=5000)
+    recorded_on = models.DateField(_("date"))
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        verbose_name = _("professional ethics note")
+        verbose_name_plural = _("professional ethics notes")
 
 
 class BranchScopedQuerySet(models.QuerySet):
@@ -205,7 +264,10 @@ class Assessment(models.Model):
         Member, on_delete=models.PROTECT, related_name="assessments", db_index=False
     )
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="assessments")
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    # Empty when nothing was due in the semester (R45/R64): no computed score, graded by hand.
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     figures = models.JSONField(default=dict)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
     grade_reason = models.TextField(_("reason for a grade outside the band"), blank=True)
@@ -251,7 +313,10 @@ class AssessmentExport(models.Model):
 
     The row is the job: the request writes it, a worker claims it with a conditional UPDATE and
     stores its progress here for the page to poll. `fingerprint` identifies the data it was made
-    from, so an unchanged semester is not rendered twice.
+    from, so an unchanged semester is not rendered twice. `claimed_at` is the claim's lease: the
+    worker renews it at every branch rendered, and a claim older than EXPORT_LEASE belonged to a
+    worker that died, so the sweep claims it again; `attempt` tells a late write of the dead
+    claim from the live one.
     """
 
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="exports")
@@ -271,6 +336,8 @@ class AssessmentExport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExportQuerySet.as_manager()

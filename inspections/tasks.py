@@ -49,11 +49,16 @@ def run_export(export_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def sweep_exports() -> int:
-    """Run exports still pending (the broker was down when they were requested)."""
+    """Run exports still pending (the broker was down when they were requested) and those whose
+    claim is past its lease (the worker died mid-render)."""
+    from django.db.models import Q
+
     from .models import AssessmentExport, ExportStatus
 
     ids = list(
-        AssessmentExport.objects.filter(status=ExportStatus.PENDING).values_list("pk", flat=True)
+        AssessmentExport.objects.filter(
+            Q(status=ExportStatus.PENDING) | services.export_claim_stale()
+        ).values_list("pk", flat=True)
     )
     return sum(services.assessment_export_run(export_id=pk) for pk in ids)
 

@@ -143,8 +143,8 @@ def test_r64_school_export_runs_as_job_and_is_not_regenerated_when_unchanged(
 
 def test_r64_export_claimed_once(admin, member_a, semester):
     export = AssessmentExport.objects.create(semester=semester, total=1)
-    assert services.export_claim(export.pk) is True
-    assert services.export_claim(export.pk) is False
+    assert services.export_claim(export.pk) == 1
+    assert services.export_claim(export.pk) is None
     assert services.assessment_export_run(export_id=export.pk) is False
 
 
