@@ -215,6 +215,12 @@ class Member(models.Model):
     teaching_group = models.CharField(_("teaching group"), max_length=60, blank=True)
     staff_no = models.CharField(_("staff number"), max_length=30, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Finding 8: members created by the roster import (or without a password of their own) are
+    # sent to the password page until they have chosen one (members.middleware).
+    must_set_password = models.BooleanField(_("must set a password"), default=False)
+    # The newest one-time set-password link; part of its token (members/tokens.py), so issuing
+    # another link voids the older one.
+    password_link_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
 
@@ -424,6 +430,10 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOCKOUT = "lockout", _("Locked out")
     LOGOUT = "logout", _("Logged out")
+    PASSWORD_LINK = "password_link", _("Issued a set-password link")
+    PASSWORD_SET = "password_set", _("Set a password")
+    PASSWORD_RESET = "password_reset", _("Requested a password reset")
+    UNLOCK = "unlock", _("Lifted a lockout")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
