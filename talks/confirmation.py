@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,3 +186,51 @@ def _flag_denial(confirmation: TalkConfirmation, branch) -> None:
             % {"member": talk.member.name, "date": talk.date.isoformat()},
             link=reverse("inspections:branch_home"),
         )
+
+
+# --- reading the states (dashboard, figures) ---------------------------------------------------
+
+
+def confirmation_rate(confirmed: int, records: int) -> float | None:
+    """R42: the share of the period's records the contact confirmed; None with no record."""
+    return round(confirmed / records, 4) if records else None
+
+
+def state_counts(talks) -> dict[int, dict[str, int]]:
+    """Member id → {state: number of records} for these records, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = talks.order_by().values("member_id", "confirmation_state").annotate(n=Count("pk"))
+    for row in rows:
+        counts.setdefault(row["member_id"], dict.fromkeys(ConfirmationState.values, 0))[
+            row["confirmation_state"]
+        ] = row["n"]
+    return counts
+
+
+def branch_summary(*, branch, members, start, end) -> dict:
+    """The branch dashboard's R42 part: per member the states of the period's records and the
+    rate, and the denials with the contact's word. Two queries, whatever the numbers."""
+    talks = TalkLog.objects.filter(member__branch=branch, date__range=(start, end))
+    counts = state_counts(talks)
+    rows = []
+    for member in members:
+        by_state = counts.get(member.pk, dict.fromkeys(ConfirmationState.values, 0))
+        records = sum(by_state.values())
+        rows.append(
+            {
+                "member": member,
+                **by_state,
+                "records": records,
+                "rate": confirmation_rate(by_state[ConfirmationState.CONFIRMED], records),
+            }
+        )
+    denials = list(
+        TalkConfirmation.objects.filter(
+            answer=ConfirmationState.DENIED,
+            talk__in=talks.filter(confirmation_state=ConfirmationState.DENIED),
+            version=F("talk__version"),
+        )
+        .select_related("talk__member", "talk__contact")
+        .order_by("-answered_at")
+    )
+    return {"rows": rows, "denials": denials}

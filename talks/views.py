@@ -21,6 +21,8 @@ from . import obligations, services
 from .forms import Kind, MustTalkEventForm, TalkLogForm
 from .models import MustTalkEvent, OpinionSource, TalkLog
 
+RECENT_TALKS = 5
+
 
 def member_or_404(user):
     member = access.branch_member(user)
@@ -65,12 +67,19 @@ def my_page_context(user) -> dict:
     for row in events:
         row["days_overdue"] = -row["days_left"]
     notifications = list(Notification.objects.visible_to(user).unread()[:10])
+    # R42: the latest records with the contacts' confirmation (the member's own: one query).
+    recent = list(
+        TalkLog.objects.filter(member=member)
+        .select_related("contact")
+        .order_by("-date", "-pk")[:RECENT_TALKS]
+    )
     return {
         "member": member,
         "month": month,
         "contacts": contacts,
         "events": events,
         "notifications": notifications,
+        "recent_talks": recent,
     }
 
 

@@ -246,3 +246,53 @@ def test_r42_confirmation_rate_limit_per_address(client, member_a, talk, setting
     assert answers[:20] == [404] * 20 and answers[20] == 429
     # The real link from the same address is refused too, until the hour is over.
     assert client.post(confirmation.link_for(row), {"confirm": "1"}).status_code == 429
+
+
+def test_r42_dashboard_shows_states_and_flags_denials(client_for, member_a, secretary, talk):
+    from inspections.models import Semester
+
+    today = timezone.localdate()
+    Semester.objects.create(
+        name="本学期",
+        start_on=today - datetime.timedelta(days=60),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=False, word="没见过面")
+    page = client_for(secretary).get(reverse("inspections:branch_home"), follow=True)
+    html = page.content.decode()
+    assert "Talks the contact says did not take place" in html and "没见过面" in html
+    assert 'id="confirmation-table"' in html
+
+
+def test_r42_dashboard_confirmation_queries_do_not_grow(
+    client_for, branch, member_a, secretary, talk, django_assert_max_num_queries
+):
+    from inspections.models import Semester
+    from tests.factories import AssignmentFactory, ContactFactory, MemberFactory, UserFactory
+
+    today = timezone.localdate()
+    Semester.objects.create(
+        name="本学期",
+        start_on=today - datetime.timedelta(days=60),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    url = reverse("inspections:branch_dashboard", args=[branch.pk])
+    client = client_for(secretary)
+    client.get(url)
+
+    def grow(n):
+        for i in range(n):
+            member = MemberFactory(user=UserFactory(), name=f"成员{i}", branch=branch)
+            assignment = AssignmentFactory(member=member, contact=ContactFactory(branch=branch))
+            record = TalkLogFactory(assignment=assignment, date=today)
+            request = confirmation.confirmation_request(talk=record, by=member.user)
+            confirmation.confirmation_answer(confirmation=request, confirmed=i % 2 == 0)
+
+    grow(2)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    grow(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("成员") >= 17
