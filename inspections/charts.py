@@ -232,6 +232,10 @@ def assessment_charts(rows) -> dict[str, SafeString | None]:
     """Score distribution by grade band and per-member scores, from assessment rows (R64)."""
     if not rows:
         return {"bands": None, "scores": None}
+    # Members with nothing due have no score (R45/R64): not in the score charts.
+    rows = [row for row in rows if row.score is not None]
+    if not rows:
+        return {"bands": None, "scores": None}
     counts = Counter(scoring.band(row.score) for row in rows)
     top = max(counts.values())
     return {

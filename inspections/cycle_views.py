@@ -34,7 +34,6 @@ from .models import (
     Assessment,
     AssessmentExport,
     ExportStatus,
-    Grade,
     Inspection,
     ReportStatus,
     Semester,
@@ -266,9 +265,12 @@ def assessment_list(request):
     branch = _managed_branch(request)
     semester = _semester(request)
     rows = services.assessments_compute(semester=semester, branches=[branch])
+    today = timezone.localdate()
     for row in rows:
-        row.band_label = Grade(scoring.band(row.score)).label
+        row.band_label = scoring.band_label(row.score)
         row.outside_band = scoring.needs_reason(row.grade, row.score)
+        row.condition = scoring.condition(row, today)
+        row.nothing_due = scoring.nothing_due(row.figures)
     return render(
         request,
         "inspections/assessment_list.html",
@@ -305,14 +307,13 @@ def assessment_grade(request, pk: int):
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
-    band = scoring.band(assessment.score)
     return render(
         request,
         "inspections/assessment_grade.html",
         {
             "assessment": assessment,
             "form": form,
-            "band_label": Grade(band).label,
+            "band_label": scoring.band_label(assessment.score),
             "breakdown": scoring.breakdown(
                 assessment.member.branch.weights,
                 assessment.figures,

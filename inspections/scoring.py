@@ -17,11 +17,20 @@ LEADS_TARGET = 2
 # Lower bound of each band, highest first.
 BANDS = [(90, Grade.EXCELLENT), (75, Grade.QUALIFIED), (60, Grade.BASIC), (0, Grade.UNQUALIFIED)]
 REPORT_RATES = {ReportStatus.ACCEPTED: 1.0, ReportStatus.SUBMITTED: 0.5}
-RATE_KEYS = ("months", "musttalks", "opinions", "leads", "report")
+# One part per key: its rate in rates() and its weight in Branch.weights. A new part (R42's
+# talk-confirmation rate, weight a branch setting) is a key here and a line in rates().
+RATE_KEYS = ("months", "musttalks", "opinions", "leads", "report", "confirmations")
 
 
-def rates(figures: dict, report_status: str | None) -> dict[str, float]:
-    """Each rate is between 0 and 1; nothing due counts as fully met."""
+def nothing_due(figures: dict) -> bool:
+    """R45/R64: no month was due in the whole semester (exempt, no assignment, not yet
+    decided): the member has no rate and no computed score; the secretary grades by hand."""
+    return figures.get("completion_rate") is None
+
+
+def rates(figures: dict, report_status: str | None) -> dict[str, float | None]:
+    """Each rate is between 0 and 1. The months rate is None when no month was due (R45: such
+    months are neither met nor missed); must-talks with none due count as met."""
     completion = figures.get("completion_rate")
     due = (
         figures.get("musttalk_on_time", 0)
@@ -29,53 +38,94 @@ def rates(figures: dict, report_status: str | None) -> dict[str, float]:
         + figures.get("musttalk_overdue", 0)
     )
     return {
-        "months": 1.0 if completion is None else float(completion),
+        "months": None if completion is None else float(completion),
         "musttalks": figures.get("musttalk_on_time", 0) / due if due else 1.0,
         "opinions": min(1.0, figures.get("opinions_raised", 0) / OPINION_TARGET),
         "leads": min(1.0, figures.get("leads_activities", 0) / LEADS_TARGET),
         "report": REPORT_RATES.get(report_status or "", 0.0),
+        # R42: records confirmed by the contact; with no record nothing was to be confirmed.
+        "confirmations": 1.0
+        if figures.get("confirmation_rate") is None
+        else float(figures["confirmation_rate"]),
     }
 
 
-def score(weights: dict[str, int], rate_values: dict[str, float]) -> Decimal:
-    """Σ weight × rate, weights in percent (they add up to 100), rounded to one decimal."""
-    total = sum(Decimal(weights[key]) * Decimal(str(rate_values[key])) for key in RATE_KEYS)
+def score(weights: dict[str, int], rate_values: dict[str, float | None]) -> Decimal | None:
+    """Σ weight × rate, weights in percent (they add up to 100), rounded to one decimal; None
+    when the months rate is None (nothing was due: not scored as if complete, R45/R64)."""
+    if rate_values["months"] is None:
+        return None
+    total = sum(Decimal(weights.get(key, 0)) * Decimal(str(rate_values[key])) for key in RATE_KEYS)
     return min(Decimal(100), total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def band(value: Decimal) -> str:
+def band(value: Decimal | None) -> str | None:
+    """The grade band of a score; None without a computed score."""
+    if value is None:
+        return None
     for lower, grade in BANDS:
         if value >= lower:
             return grade
     return Grade.UNQUALIFIED
 
 
-def needs_reason(grade: str, value: Decimal) -> bool:
-    """A grade outside the score's band must be explained in writing."""
-    return bool(grade) and grade != band(value)
+def band_label(value: Decimal | None) -> str:
+    """The band's name, or "" without a computed score."""
+    grade = band(value)
+    return "" if grade is None else str(Grade(grade).label)
+
+
+def needs_reason(grade: str, value: Decimal | None) -> bool:
+    """A grade outside the score's band must be explained in writing (without a score there
+    is no band: the secretary's grade stands on its own)."""
+    return bool(grade) and value is not None and grade != band(value)
 
 
 def basic_condition_met(grade: str, report_status: str | None, figures: dict) -> bool:
     """Basic condition for awards and promotion: graded 优秀 or 合格, the semester report
-    submitted or accepted, and no must-talk overdue."""
+    submitted or accepted, no must-talk overdue, and no standing 师德 concern (R48)."""
     return (
         grade in (Grade.EXCELLENT, Grade.QUALIFIED)
         and report_status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
         and figures.get("musttalk_overdue", 0) == 0
+        and not figures.get("ethics_concern", False)
     )
 
 
+class Condition:
+    """What a page or PDF says of the basic condition (R64)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNDECIDED = "undecided"  # not graded yet, or the semester not over: never a ✗ for all
+
+
+def condition(assessment, today) -> str:
+    """MET / NOT_MET once the semester is over and the member graded; UNDECIDED before."""
+    if not assessment.grade or today <= assessment.semester.end_on:
+        return Condition.UNDECIDED
+    return Condition.MET if assessment.basic_condition_met else Condition.NOT_MET
+
+
 def breakdown(weights: dict[str, int], figures: dict, report_status: str | None) -> dict:
-    """Everything a page or PDF shows about a score: rates, points per part, total, band."""
+    """Everything a page or PDF shows about a score: rates, points per part, total, band.
+    A part without a rate (months with nothing due) shows none."""
     rate_values = rates(figures, report_status)
     total = score(weights, rate_values)
     parts = [
         {
             "key": key,
-            "weight": weights[key],
-            "rate": round(rate_values[key] * 100, 1),
-            "points": round(weights[key] * rate_values[key], 1),
+            "weight": weights.get(key, 0),
+            "rate": None if rate_values[key] is None else round(rate_values[key] * 100, 1),
+            "points": None
+            if rate_values[key] is None
+            else round(weights.get(key, 0) * rate_values[key], 1),
         }
         for key in RATE_KEYS
     ]
-    return {"parts": parts, "score": total, "band": band(total)}
+    return {
+        "parts": parts,
+        "score": total,
+        "band": band(total),
+        "nothing_due": nothing_due(figures),
+    }

@@ -30,9 +30,11 @@ from .charts import assessment_charts, inspection_charts
 from .models import (
     Assessment,
     AssessmentExport,
+    EthicsKind,
+    EthicsNote,
     ExemplaryCase,
     ExportStatus,
-    Grade,
+    FrozenFigures,
     Inspection,
     InspectionTrigger,
     ReportStatus,
@@ -53,10 +55,57 @@ def report_deadline(*, semester: Semester, branch: Branch) -> date:
 def member_semester_figures(
     *, member: Member, semester: Semester, today: date | None = None
 ) -> dict:
+    """The member's live figures of the semester (their draft report, the running score)."""
     figures = obligations.member_figures(
         Member.objects.filter(pk=member.pk), semester.start_on, semester.end_on, today
     )
     return figures[member.pk].as_dict()
+
+
+def figures_freeze(
+    *, members, semester: Semester, source: str, today: date | None = None
+) -> dict[int, dict]:
+    """R64: freeze the figures of `members` for `semester` (report submitted, inspection
+    generated): one row per member and semester, rewritten by each freeze. Returns them."""
+    live = obligations.member_figures(members, semester.start_on, semester.end_on, today)
+    now = timezone.now()
+    rows = [
+        FrozenFigures(
+            member_id=pk, semester=semester, figures=fig.as_dict(), source=source, frozen_at=now
+        )
+        for pk, fig in live.items()
+    ]
+    FrozenFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["member", "semester"],
+        update_fields=["figures", "source", "frozen_at"],
+    )
+    # A submitted report shows the one set too (its own copy is the set frozen last).
+    reports = list(
+        SemesterReport.objects.filter(semester=semester, member__in=members).exclude(
+            status__in=EDITABLE_REPORT
+        )
+    )
+    for report in reports:
+        report.figures = live[report.member_id].as_dict()
+    SemesterReport.objects.bulk_update(reports, ["figures"])
+    return {row.member_id: row.figures for row in rows}
+
+
+def semester_figures(*, members, semester: Semester, today: date | None = None) -> dict[int, dict]:
+    """R64: the figures the report and the score read: the frozen set where there is one, the
+    live figures for members whose semester was never frozen (two queries more)."""
+    frozen = dict(
+        FrozenFigures.objects.filter(semester=semester, member__in=members).values_list(
+            "member_id", "figures"
+        )
+    )
+    missing = members.exclude(pk__in=list(frozen))
+    if frozen and not missing.exists():
+        return frozen
+    live = obligations.member_figures(missing, semester.start_on, semester.end_on, today)
+    return {**{pk: fig.as_dict() for pk, fig in live.items()}, **frozen}
 
 
 def semester_report_save(*, member: Member, semester: Semester, text: str, by) -> SemesterReport:
@@ -96,9 +145,12 @@ def semester_report_submit(
         if not report.text.strip():
             raise ValidationError({"text": _("Write your report before submitting it.")})
         deadline = report_deadline(semester=report.semester, branch=report.member.branch)
-        report.figures = member_semester_figures(
-            member=report.member, semester=report.semester, today=timezone.localdate(now)
-        )
+        report.figures = figures_freeze(
+            members=Member.objects.filter(pk=report.member_id),
+            semester=report.semester,
+            source=FrozenFigures.Source.REPORT,
+            today=timezone.localdate(now),
+        )[report.member_id]
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = now
         report.is_late = timezone.localdate(now) > deadline
@@ -170,10 +222,25 @@ def _report_statuses(semester: Semester, member_ids) -> dict[int, str]:
     )
 
 
+def standing_concern_ids(*, members) -> set[int]:
+    """R48: the members with a 师德 concern not lifted (one query; no text read)."""
+    return set(
+        EthicsNote.objects.filter(
+            member__in=members, kind=EthicsKind.CONCERN, lifted_on__isnull=True
+        ).values_list("member_id", flat=True)
+    )
+
+
 def running_score(*, member: Member, semester: Semester, today: date | None = None) -> dict:
     """The member's score so far (shown on their report page during the semester)."""
-    figures = member_semester_figures(member=member, semester=semester, today=today)
     status = _report_statuses(semester, [member.pk]).get(member.pk)
+    if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+        # Submitted: the frozen set, the one the assessment scores (R64).
+        figures = semester_figures(
+            members=Member.objects.filter(pk=member.pk), semester=semester, today=today
+        )[member.pk]
+    else:
+        figures = member_semester_figures(member=member, semester=semester, today=today)
     return {"figures": figures, **scoring.breakdown(member.branch.weights, figures, status)}
 
 
@@ -186,15 +253,17 @@ def assessments_compute(
     whose values change are written, so an unchanged semester keeps its export fingerprint.
     """
     members = Member.objects.active().filter(branch__in=branches)
-    figures = obligations.member_figures(members, semester.start_on, semester.end_on, today)
+    figures = semester_figures(members=members, semester=semester, today=today)
     member_list = list(members.select_related("branch"))
     statuses = _report_statuses(semester, [m.pk for m in member_list])
+    concerns = standing_concern_ids(members=members)
     existing = {
         a.member_id: a for a in Assessment.objects.filter(semester=semester, member__in=members)
     }
     to_create, to_update = [], []
     for member in member_list:
-        data = figures[member.pk].as_dict()
+        data = dict(figures[member.pk])
+        data["ethics_concern"] = member.pk in concerns  # R48: whether, never what
         status = statuses.get(member.pk)
         value = scoring.score(member.branch.weights, scoring.rates(data, status))
         data["report_status"] = status or ""
@@ -401,9 +470,12 @@ def assessment_pdf_context(*, semester: Semester, branch: Branch) -> dict:
         .select_related("member")
         .order_by("member__name")
     )
+    today = timezone.localdate()
     for row in rows:
-        row.band_label = Grade(scoring.band(row.score)).label
+        row.band_label = scoring.band_label(row.score)
         row.outside_band = scoring.needs_reason(row.grade, row.score)
+        row.condition = scoring.condition(row, today)
+        row.nothing_due = scoring.nothing_due(row.figures)
     return {
         "semester": semester,
         "branch": branch,
@@ -511,6 +583,7 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
             "musttalk_overdue",
             "opinions_raised",
             "leads_activities",
+            "policy_talks",
         )
     }
     totals["completion_rate"] = _completion_rate(totals)
@@ -572,7 +645,16 @@ def inspection_generate(
 ) -> Inspection:
     """Store a new version of the branch's inspection of `half` (earlier versions stay)."""
     data = inspection_data(branch=branch, half=half, today=today)
+    start, end = half_bounds(half)
     with transaction.atomic():
+        # R64: the figures of every semester the half covers are frozen again.
+        for semester in Semester.objects.filter(start_on__lte=end, end_on__gte=start):
+            figures_freeze(
+                members=Member.objects.active().filter(branch=branch),
+                semester=semester,
+                source=FrozenFigures.Source.INSPECTION,
+                today=today,
+            )
         latest = Inspection.objects.filter(branch=branch, half=half).aggregate(v=Max("version"))[
             "v"
         ]

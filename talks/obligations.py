@@ -487,6 +487,7 @@ class Figures:
     musttalk_overdue: int = 0
     opinions_raised: int = 0
     leads_activities: int = 0
+    policy_talks: int = 0  # R41: talks explaining party policy (宣传解释)
     has_teacher: bool = False
     months: dict[str, str] = field(default_factory=dict)
 
@@ -519,7 +520,7 @@ class Figures:
 def member_figures(
     members: QuerySet[Member], start: date, end: date, today: date | None = None
 ) -> dict[int, Figures]:
-    """R61/R62/R64 figures of every member in `members` over [start, end], in six queries.
+    """R61/R62/R64 figures of every member in `members` over [start, end], in seven queries.
 
     The current month counts only once it is complete (or exempt): until its last day a month
     still in progress is neither missing nor partial; later months are not counted at all.
@@ -562,6 +563,16 @@ def member_figures(
     )
     for row in leads:
         figures[row["member_id"]].leads_activities = row["n"]
+
+    policy = (
+        TalkLog.objects.filter(
+            member__in=member_ids, date__range=(start, end), explains_policy=True
+        )
+        .values("member_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in policy:
+        figures[row["member_id"]].policy_talks = row["n"]
 
     for member_id in teacher_assigned_ids(members, min(end, today)):
         figures[member_id].has_teacher = True

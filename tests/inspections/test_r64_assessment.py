@@ -43,10 +43,12 @@ def test_r64_score_is_weighted_sum_of_rates():
     assert scoring.score(WEIGHTS, rates) == Decimal("65.0")
 
 
-def test_r64_nothing_due_counts_as_met_and_report_missing_as_zero():
+def test_r45_r64_nothing_due_has_no_score_and_report_missing_as_zero():
+    """Issue 15 item 6: no month due is not scored as complete (it scored 70 before)."""
     rates = scoring.rates({"completion_rate": None}, None)
-    assert rates["months"] == 1 and rates["musttalks"] == 1 and rates["report"] == 0
-    assert scoring.score(WEIGHTS, rates) == Decimal("70.0")
+    assert rates["months"] is None and rates["musttalks"] == 1 and rates["report"] == 0
+    assert scoring.score(WEIGHTS, rates) is None
+    assert scoring.band(None) is None and not scoring.needs_reason(Grade.QUALIFIED, None)
 
 
 @pytest.mark.parametrize(
