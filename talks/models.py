@@ -177,6 +177,8 @@ class TalkLog(models.Model):
     about_thought = models.BooleanField(_("thought"), default=False)
     about_life = models.BooleanField(_("life"), default=False)
     about_work = models.BooleanField(_("work"), default=False)
+    # R41: the talk explained party policy (宣传解释党的路线、方针、政策): counted per member.
+    explains_policy = models.BooleanField(_("explained party policy"), default=False)
     # R31: activists: observation of their understanding and practice of party policy.
     observation = models.TextField(_("observation (考察意见)"), max_length=2000, blank=True)
     must_talk_event = models.OneToOneField(
