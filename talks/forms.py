@@ -141,6 +141,10 @@ class TalkLogForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # R41: the talk explained the party's line, principles and policies (宣传解释).
+    explains_policy = forms.BooleanField(
+        label=_("This talk explained party policy (宣传解释)"), required=False
+    )
     observation = forms.CharField(
         label=_("Observation of their understanding and practice of party policy (考察意见)"),
         max_length=2000,
@@ -317,6 +321,7 @@ class TalkLogForm(forms.Form):
             "is_talk": kind != Kind.REPORT,
             "is_work_report": kind != Kind.TALK,
             **{f"about_{value}": value in aspects for value, _label in ASPECTS},
+            "explains_policy": bool(self.cleaned_data.get("explains_policy")),
         }
 
 

@@ -89,6 +89,7 @@ def talk_log_record(
     about_thought: bool = False,
     about_life: bool = False,
     about_work: bool = False,
+    explains_policy: bool = False,
     observation: str = "",
     must_talk_event: MustTalkEvent | None = None,
     opinions: list[str] | None = None,
@@ -114,6 +115,7 @@ def talk_log_record(
                 about_thought=about_thought,
                 about_life=about_life,
                 about_work=about_work,
+                explains_policy=explains_policy,
                 observation=observation,
                 must_talk_event=must_talk_event,
                 submission_token=submission_token,
@@ -170,6 +172,7 @@ def talk_log_update(
     about_thought: bool = False,
     about_life: bool = False,
     about_work: bool = False,
+    explains_policy: bool = False,
     observation: str = "",
     must_talk_event: MustTalkEvent | None = None,
     by,
@@ -188,6 +191,7 @@ def talk_log_update(
         "about_thought": about_thought,
         "about_life": about_life,
         "about_work": about_work,
+        "explains_policy": explains_policy,
         "observation": observation,
     }.items():
         if getattr(talk, name) != value:

@@ -178,6 +178,7 @@ def talk_edit(request, pk: int):
         "kind": Kind.of(talk),
         "content": talk.content,
         "aspects": [v for v in ("thought", "life", "work") if getattr(talk, f"about_{v}")],
+        "explains_policy": talk.explains_policy,
         "observation": talk.observation,
         "must_talk_event": talk.must_talk_event_id,
     }
