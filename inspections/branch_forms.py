@@ -19,6 +19,7 @@ SETTINGS_FIELDS = [
     "musttalk_deadline_days",
     "musttalk_due_soon_days",
     "opinion_deadline_days",
+    "confirmation_valid_days",  # R42
     "exempt_months",
     "pairing_ratio",
     "reminder_day",
@@ -30,6 +31,7 @@ SETTINGS_FIELDS = [
     "weight_opinions",
     "weight_leads",
     "weight_report",
+    "weight_confirmations",  # R42, default 0
 ]
 
 

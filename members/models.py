@@ -161,13 +161,14 @@ class Branch(models.Model):
             "opinions": self.weight_opinions,
             "leads": self.weight_leads,
             "report": self.weight_report,
+            "confirmations": self.weight_confirmations,
         }
 
     def clean(self) -> None:
         if sum(self.weights.values()) != 100:
             raise ValidationError(
                 {
-                    "weight_report": _("The five weights must add up to 100 (now %(total)s).")
+                    "weight_report": _("The weights must add up to 100 (now %(total)s).")
                     % {"total": sum(self.weights.values())}
                 }
             )

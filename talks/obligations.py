@@ -488,6 +488,11 @@ class Figures:
     opinions_raised: int = 0
     leads_activities: int = 0
     policy_talks: int = 0  # R41: talks explaining party policy (宣传解释)
+    # R42: the period's records, and those the contact confirmed or denied (read by
+    # scoring.rates(); the rate's weight is a branch setting, default 0).
+    records: int = 0
+    records_confirmed: int = 0
+    records_denied: int = 0
     has_teacher: bool = False
     months: dict[str, str] = field(default_factory=dict)
 
@@ -509,11 +514,17 @@ class Figures:
     def musttalks_due(self) -> int:
         return self.musttalk_on_time + self.musttalk_late + self.musttalk_overdue
 
+    @property
+    def confirmation_rate(self) -> float | None:
+        """R42: the share of the records the contact confirmed; None with no record."""
+        return round(self.records_confirmed / self.records, 4) if self.records else None
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["months_due"] = self.months_due
         data["completion_rate"] = self.completion_rate
         data["nothing_due"] = self.nothing_due
+        data["confirmation_rate"] = self.confirmation_rate
         return data
 
 
@@ -573,6 +584,25 @@ def member_figures(
     )
     for row in policy:
         figures[row["member_id"]].policy_talks = row["n"]
+
+    # R42: one query for the contacts' confirmations of the period's records.
+    confirmed = (
+        TalkLog.objects.filter(member__in=member_ids, date__range=(start, end))
+        .order_by()
+        .values("member_id")
+        .annotate(
+            n=Count("pk"),
+            confirmed=Count("pk", filter=Q(confirmation_state="confirmed")),
+            denied=Count("pk", filter=Q(confirmation_state="denied")),
+        )
+    )
+    for row in confirmed:
+        fig = figures[row["member_id"]]
+        fig.records, fig.records_confirmed, fig.records_denied = (
+            row["n"],
+            row["confirmed"],
+            row["denied"],
+        )
 
     for member_id in teacher_assigned_ids(members, min(end, today)):
         figures[member_id].has_teacher = True

@@ -43,6 +43,8 @@ def _settings_data(branch, **changes):
         "weight_opinions": 10,
         "weight_leads": 10,
         "weight_report": 10,
+        "weight_confirmations": 0,
+        "confirmation_valid_days": branch.confirmation_valid_days,
     }
     data.update(changes)
     return data
@@ -69,7 +71,7 @@ def test_settings_weights_must_add_up_to_100(client_for, secretary, branch):
         _settings_data(branch, weight_report=30),
     )
     assert response.context["form"].errors["weight_report"] == [
-        "The five weights must add up to 100 (now 120)."
+        "The weights must add up to 100 (now 120)."
     ]
     branch.refresh_from_db()
     assert branch.weight_report == 10

@@ -38,7 +38,14 @@ def test_r64_score_is_weighted_sum_of_rates():
         "leads_activities": 1,
     }
     rates = scoring.rates(figures, ReportStatus.SUBMITTED)
-    assert rates == {"months": 0.8, "musttalks": 0.75, "opinions": 0.0, "leads": 0.5, "report": 0.5}
+    assert rates == {
+        "months": 0.8,
+        "musttalks": 0.75,
+        "opinions": 0.0,
+        "leads": 0.5,
+        "report": 0.5,
+        "confirmations": 1.0,  # R42: no record to confirm (its weight is 0 by default)
+    }
     # 40 + 15 + 0 + 5 + 5
     assert scoring.score(WEIGHTS, rates) == Decimal("65.0")
 

@@ -296,3 +296,26 @@ def test_r42_dashboard_confirmation_queries_do_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("成员") >= 17
+
+
+def test_r42_confirmation_rate_in_figures_and_weighted_in_the_score(member_a, teacher_a, talk):
+    from inspections import scoring
+    from talks import obligations
+
+    TalkLogFactory(assignment=teacher_a.assignments.get(), date=talk.date)
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=True)
+    start = talk.date.replace(day=1)
+    figures = obligations.member_figures(
+        type(member_a).objects.filter(pk=member_a.pk), start, talk.date
+    )[member_a.pk].as_dict()
+    assert (figures["records"], figures["records_confirmed"]) == (2, 1)
+    assert figures["confirmation_rate"] == 0.5
+    rates = scoring.rates(figures, None)
+    assert rates["confirmations"] == 0.5
+    # Default weight 0: the score does not move; with a branch weight it counts.
+    assert member_a.branch.weights["confirmations"] == 0
+    weights = {**member_a.branch.weights, "months": 40, "confirmations": 10}
+    with_weight = scoring.breakdown(weights, {**figures, "completion_rate": 1.0}, None)
+    part = next(p for p in with_weight["parts"] if p["key"] == "confirmations")
+    assert (part["rate"], part["points"]) == (50.0, 5.0)
