@@ -3,6 +3,7 @@
 Bad values fail at start with ImproperlyConfigured instead of being guessed around.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "members.middleware.NoStoreForAuthenticatedMiddleware",
+    "members.middleware.PasswordRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -189,6 +191,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Finding 7: the client address comes from X-Real-IP / X-Forwarded-For only when the request
+# comes from one of these proxies (the shipped nginx on this host); anyone else is keyed on the
+# address they connect from, so a stranger's wrong passwords lock out only their own address.
+AXES_CLIENT_IP_CALLABLE = "members.middleware.client_ip"
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+# Finding 8: one-time set-password links and reset mails work for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
+# Every error page is the app's own, in Chinese (members/error_views.py, templates/4xx/5xx).
+CSRF_FAILURE_VIEW = "members.error_views.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -304,6 +322,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scheduled-inspections": {
         "task": "inspections.tasks.scheduled_inspections",
         "schedule": crontab(hour="6-20", minute=0),
+    },
+    # Every night at 02:00: the assessments of the semesters running or just ended are computed
+    # from the records (R64); the secretary can also compute them at once on the page.
+    "compute-assessments": {
+        "task": "inspections.tasks.compute_assessments",
+        "schedule": crontab(hour=2, minute=0),
     },
     # Every 5 minutes: run assessment exports still waiting (the broker was down) and take back
     # those whose worker died (claim past its lease).

@@ -121,6 +121,7 @@ def _part_labels() -> dict[str, str]:
         "opinions": _("Opinions conveyed (R43)"),
         "leads": _("Five-leads activities (R46)"),
         "report": _("Semester report (R61)"),
+        "confirmations": _("Records confirmed by the contact"),
     }
 
 
@@ -262,9 +263,15 @@ def inspection_pdf(request, pk: int):
 
 @login_required
 def assessment_list(request):
+    """Shows the stored assessments. Computing them is the POST of the button (or the nightly
+    job): a page view never writes."""
     branch = _managed_branch(request)
     semester = _semester(request)
-    rows = services.assessments_compute(semester=semester, branches=[branch])
+    if request.method == "POST":
+        services.assessments_compute(semester=semester, branches=[branch], by=request.user)
+        messages.success(request, _("The assessments were computed from the records of today."))
+        return redirect(request.get_full_path())
+    rows = services.assessments_of(semester=semester, branches=[branch])
     today = timezone.localdate()
     for row in rows:
         row.band_label = scoring.band_label(row.score)
@@ -278,6 +285,7 @@ def assessment_list(request):
             "branch": branch,
             "semester": semester,
             "rows": rows,
+            "computed_at": max((row.computed_at for row in rows), default=None),
             "charts": assessment_charts(rows),
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
@@ -329,7 +337,6 @@ def assessment_branch_pdf(request):
     """One branch's assessment (a few pages: rendered in the request)."""
     branch = _managed_branch(request)
     semester = _semester(request)
-    services.assessments_compute(semester=semester, branches=[branch])
     pdf = render_pdf(
         "pdf/assessment.html", services.assessment_pdf_context(semester=semester, branch=branch)
     )

@@ -245,12 +245,17 @@ def running_score(*, member: Member, semester: Semester, today: date | None = No
 
 
 def assessments_compute(
-    *, semester: Semester, branches, today: date | None = None
+    *, semester: Semester, branches, today: date | None = None, by=None
 ) -> list[Assessment]:
     """Create or refresh the assessments of every active member of `branches`.
 
     Grades set by the secretary are kept; score and basic condition follow the data. Only rows
     whose values change are written, so an unchanged semester keeps its export fingerprint.
+
+    An explicit write (the secretary's button, the nightly job, an export request), never done
+    by a page view. Safe when run twice at once: a row the other run created first is left to
+    it (ON CONFLICT DO NOTHING on the unique member and semester), and the rows returned are
+    read back after the writes.
     """
     members = Member.objects.active().filter(branch__in=branches)
     figures = semester_figures(members=members, semester=semester, today=today)
@@ -280,7 +285,7 @@ def assessments_compute(
         row.score, row.figures = value, data
         row.basic_condition_met = scoring.basic_condition_met(row.grade, status, data)
     with transaction.atomic():
-        Assessment.objects.bulk_create(to_create)
+        Assessment.objects.bulk_create(to_create, ignore_conflicts=True)
         if to_update:
             now = timezone.now()
             for row in to_update:
@@ -288,9 +293,24 @@ def assessments_compute(
             Assessment.objects.bulk_update(
                 to_update, ["score", "figures", "basic_condition_met", "computed_at"]
             )
-    return sorted(
-        [*existing.values(), *to_create], key=lambda a: (a.member.branch.name, a.member.name)
-    )
+        if by is not None:
+            for branch in branches:
+                audit(
+                    AuditAction.UPDATE,
+                    actor=by,
+                    obj=branch,
+                    branch_id=branch.pk,
+                    details={"assessments_computed": semester.pk},
+                )
+    return assessments_of(semester=semester, branches=branches)
+
+
+def assessments_of(*, semester: Semester, branches) -> list[Assessment]:
+    """The stored assessments of the active members of `branches` (a read: what the page shows)."""
+    rows = Assessment.objects.filter(
+        semester=semester, member__in=Member.objects.active().filter(branch__in=branches)
+    ).select_related("member__branch")
+    return sorted(rows, key=lambda a: (a.member.branch.name, a.member.name))
 
 
 def assessment_grade(*, assessment: Assessment, grade: str, reason: str, by) -> Assessment:

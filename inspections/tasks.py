@@ -43,6 +43,25 @@ def scheduled_inspections(day: str | None = None) -> int:
 
 
 @shared_task(ignore_result=True)
+def compute_assessments(day: str | None = None) -> int:
+    """R64, nightly: the assessments of the semesters running or just ended (until a month after
+    the report deadline could pass), for every branch. Returns how many rows there are."""
+    from datetime import timedelta
+
+    from members.models import Branch
+
+    from .models import Semester
+
+    today = _day(day)
+    branches = list(Branch.objects.all())
+    semesters = Semester.objects.filter(start_on__lte=today, end_on__gte=today - timedelta(days=60))
+    return sum(
+        len(services.assessments_compute(semester=s, branches=branches, today=today))
+        for s in semesters
+    )
+
+
+@shared_task(ignore_result=True)
 def run_export(export_id: int) -> bool:
     return services.assessment_export_run(export_id=export_id)
 

@@ -77,6 +77,7 @@ def test_r64_assessment_page_and_pdf_show_score_charts(secretary, member_a, clie
     semester = Semester.objects.create(
         name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
     )
+    services.assessments_compute(semester=semester, branches=[secretary.branch])
     client = client_for(secretary)
     page = client.get(reverse("inspections:assessment_list") + f"?semester={semester.pk}")
     page_svgs = svgs(page.content.decode())

@@ -141,3 +141,44 @@ def test_r64_export_requested_while_broker_down_runs_later(celery_app, admin, me
         assert wait_for(
             lambda: AssessmentExport.objects.get(pk=export.pk).status == ExportStatus.DONE, 60
         )
+
+
+def test_finding5_two_concurrent_assessment_computes_on_postgresql(branch, monkeypatch):
+    """Two computes of a new semester at once (two secretaries opening it, the nightly job): both
+    read "no rows yet", both insert; the unique (member, semester) row is written once and
+    neither fails (ON CONFLICT DO NOTHING)."""
+    from inspections import services
+    from inspections.models import Assessment, Semester
+
+    semester = Semester.objects.create(
+        name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
+    )
+    for _ in range(5):
+        AssignmentFactory(member=MemberFactory(branch=branch))
+    manager = type(Assessment.objects)
+    original = manager.bulk_create
+    barrier = threading.Barrier(2, timeout=20)
+
+    def both_at_once(self, objs, *args, **kwargs):
+        barrier.wait()  # both have read the (empty) existing rows
+        return original(self, objs, *args, **kwargs)
+
+    monkeypatch.setattr(manager, "bulk_create", both_at_once)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(services.assessments_compute(semester=semester, branches=[branch]))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Assessment.objects.filter(semester=semester).count() == 5
+    assert [a.pk for a in results[0]] == [a.pk for a in results[1]]
