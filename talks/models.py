@@ -397,6 +397,10 @@ class Symposium(models.Model):
     )
     members_present = models.PositiveSmallIntegerField(_("party members"), default=0)
     participants = models.TextField(_("participants"), max_length=2000, blank=True)
+    # R410: the members who attended (each one's handbook lists the symposium).
+    members_attended = models.ManyToManyField(
+        Member, blank=True, related_name="symposiums_attended", verbose_name=_("members present")
+    )
     minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
