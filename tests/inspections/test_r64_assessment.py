@@ -176,4 +176,5 @@ def test_r64_cycle_pages_render_for_their_roles(admin, secretary, member_a, seme
     for who, url in pages:
         response = client_for(who).get(url)
         assert response.status_code == 200, url
+    services.assessments_compute(semester=semester, branches=[secretary.branch])
     assert "李老师" in client_for(secretary).get(pages[2][1]).content.decode()
