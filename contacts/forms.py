@@ -28,6 +28,7 @@ class AssistanceRecordForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_id = "assistance-form"
         self.helper.attrs = {"data-once": ""}
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
 

@@ -18,8 +18,9 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _helper(label) -> FormHelper:
+def _helper(label, form_id: str) -> FormHelper:
     helper = FormHelper()
+    helper.form_id = form_id
     helper.attrs = {"data-once": ""}
     helper.add_input(Submit("save", label, css_class="btn-party"))
     return helper
@@ -45,7 +46,7 @@ class ContactForm(forms.ModelForm):
         self.fields["hardship_description"].help_text = _(
             "Confidential: read only by the assigned member and the branch secretary."
         )
-        self.helper = _helper(_("Save"))
+        self.helper = _helper(_("Save"), "contact-form")
 
     def clean(self):
         data = super().clean()
@@ -72,7 +73,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
-        self.helper = _helper(_("Assign"))
+        self.helper = _helper(_("Assign"), "assign-form")
 
 
 class ReassignForm(forms.Form):
@@ -83,7 +84,7 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
-        self.helper = _helper(_("Reassign"))
+        self.helper = _helper(_("Reassign"), "reassign-form")
 
 
 class EndAssignmentForm(forms.Form):
@@ -92,4 +93,4 @@ class EndAssignmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("End the assignment"))
+        self.helper = _helper(_("End the assignment"), "assignment-end-form")

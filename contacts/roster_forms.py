@@ -23,6 +23,7 @@ class RosterUploadForm(forms.Form):
             "At most %(mb)s MB and %(rows)s rows; CSV in UTF-8 or GBK. Nothing is written yet."
         ) % {"mb": roster.MAX_BYTES // (1024 * 1024), "rows": roster.MAX_ROWS}
         self.helper = FormHelper()
+        self.helper.form_id = "roster-upload-form"
         self.helper.attrs = {"data-once": ""}
         self.helper.add_input(Submit("upload", _("Check the file"), css_class="btn-party"))
 

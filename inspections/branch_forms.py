@@ -67,6 +67,7 @@ class BranchSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_id = "settings-form"
         self.helper.add_input(Submit("save", _("Save settings"), css_class="btn-party"))
 
     def clean(self):
@@ -101,6 +102,7 @@ class ExemplaryCaseForm(forms.ModelForm):
         self.fields["member"].label = _("Member concerned (if any)")
         self.fields["published"].help_text = _("Published cases are readable by every member.")
         self.helper = FormHelper()
+        self.helper.form_id = "exemplary-form"
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
 
     def clean_occurred_on(self):

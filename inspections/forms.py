@@ -7,9 +7,12 @@ from . import scoring
 from .models import Assessment, Grade, Inspection, Semester, SemesterReport, half_validator
 
 
-def _helper(*buttons: tuple[str, str]) -> FormHelper:
+def _helper(form_id: str, *buttons: tuple[str, str]) -> FormHelper:
+    """A POST form with its id (tests/forms/test_form_walk.py). A button is never named like a
+    field: the browser would send both under one name and Django keeps the button's label."""
     helper = FormHelper()
     helper.form_method = "post"
+    helper.form_id = form_id
     for name, label in buttons:
         helper.add_input(Submit(name, label, css_class="btn-party"))
     return helper
@@ -26,7 +29,9 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = True
-        self.helper = _helper(("save", _("Save draft")), ("submit", _("Submit to the branch")))
+        self.helper = _helper(
+            "report-form", ("save", _("Save draft")), ("submit", _("Submit to the branch"))
+        )
 
 
 class ReviewForm(forms.Form):
@@ -44,7 +49,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(("review", _("Save the review")))
+        self.helper = _helper("review-form", ("review", _("Save the review")))
 
     def clean(self):
         data = super().clean()
@@ -63,7 +68,7 @@ class GenerateInspectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(("generate", _("Generate inspection")))
+        self.helper = _helper("inspection-generate-form", ("generate", _("Generate inspection")))
 
 
 class FindingsForm(forms.ModelForm):
@@ -74,7 +79,7 @@ class FindingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(("findings", _("Save findings")))
+        self.helper = _helper("findings-form", ("save", _("Save findings")))
 
 
 class GradeForm(forms.ModelForm):
@@ -88,8 +93,11 @@ class GradeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grade"].required = True
-        self.fields["grade"].choices = Grade.choices
-        self.helper = _helper(("grade", _("Save grade")))
+        # An ungraded assessment opens with no grade chosen: one click must not grade the member
+        # excellent.
+        self.fields["grade"].choices = [("", _("— choose a grade —")), *Grade.choices]
+        self.fields["grade"].error_messages["required"] = _("Choose a grade.")
+        self.helper = _helper("grade-form", ("save", _("Save grade")))
 
     def clean(self):
         data = super().clean()
@@ -112,4 +120,4 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(("export", _("Export the school's assessment")))
+        self.helper = _helper("export-form", ("export", _("Export the school's assessment")))

@@ -89,6 +89,7 @@ class FiveLeadForm(forms.Form):
             "size": filesizeformat(settings.EVIDENCE_MAX_BYTES)
         }
         self.helper = FormHelper()
+        self.helper.form_id = "lead-form"
         self.helper.attrs = {"data-once": ""}
         self.helper.form_enctype = "multipart/form-data"
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))

@@ -11,6 +11,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Member
+
 from .branch_services import NEXT_STATUSES
 from .models import OpinionStatus, VisitKind
 
@@ -27,8 +29,9 @@ def _not_future(day: date) -> date:
     return day
 
 
-def _helper(label) -> FormHelper:
+def _helper(label, form_id: str) -> FormHelper:
     helper = FormHelper()
+    helper.form_id = form_id
     helper.attrs = {"data-once": ""}
     helper.add_input(Submit("save", label, css_class="btn-party"))
     return helper
@@ -50,7 +53,7 @@ class OpinionStatusForm(forms.Form):
         self.fields["to_status"].choices = [
             (s, OpinionStatus(s).label) for s in NEXT_STATUSES[current]
         ]
-        self.helper = _helper(_("Change status"))
+        self.helper = _helper(_("Change status"), "opinion-status-form")
 
     def clean(self):
         data = super().clean()
@@ -70,7 +73,7 @@ class BoxOpinionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Add to the queue"))
+        self.helper = _helper(_("Add to the queue"), "box-opinion-form")
 
     def clean_received_on(self) -> date:
         return _not_future(self.cleaned_data["received_on"])
@@ -105,6 +108,13 @@ class SymposiumForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # R410: ticked members find the symposium in their handbook.
+    members_attended = forms.ModelMultipleChoiceField(
+        label=_("Members of the branch who attended"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     minutes = forms.CharField(
         label=_("Minutes"),
         max_length=20000,
@@ -118,9 +128,15 @@ class SymposiumForm(forms.Form):
         help_text=_("One per line; each goes to the branch's opinion queue."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, branch=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        if branch is None:
+            del self.fields["members_attended"]
+        else:
+            self.fields["members_attended"].queryset = (
+                Member.objects.active().filter(branch=branch).order_by("name")
+            )
+        self.helper = _helper(_("Save"), "symposium-form")
 
     def clean_held_on(self) -> date:
         return _not_future(self.cleaned_data["held_on"])
@@ -149,7 +165,7 @@ class LeaderVisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the visit"))
+        self.helper = _helper(_("Record the visit"), "visit-form")
         self.helper.form_action = "talks:leader_visit_create"
 
     def clean_date(self) -> date:
@@ -169,7 +185,7 @@ class BriefingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the briefing"))
+        self.helper = _helper(_("Record the briefing"), "briefing-form")
         self.helper.form_action = "talks:briefing_create"
 
     def clean_date(self) -> date:

@@ -151,15 +151,32 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def app(db):
+def app(db, monkeypatch):
     """django-webtest: submits what the rendered page sends (DESIGN.md "Tests").
 
     `page = app.get(url, user=member.user.username)`; `form = page.forms["talk-form"]` (or by
     index); `form["field"] = value`; `form.submit("button-name")` sends the clicked button's name
     and value as a browser does. The CSRF token comes from the page, as in a browser.
+    A POST form submitted without an id, or by a button named like one of its fields, fails the
+    test (tests/forms/test_form_walk.py, /work/coord/FORMS.md).
     """
+    import webtest.forms
     from django_webtest import WebTestMixin
 
+    submit = webtest.forms.Form.submit
+
+    def checked_submit(form, name=None, *args, **kwargs):
+        if form.method.upper() == "POST":
+            assert form.id, f"a POST form without an id was submitted to {form.action!r}"
+            clashing = [
+                field
+                for field in (form.fields.get(name, []) if name else [])
+                if not isinstance(field, webtest.forms.Submit)
+            ]
+            assert not clashing, f"form {form.id!r}: the button {name!r} is named like a field"
+        return submit(form, name, *args, **kwargs)
+
+    monkeypatch.setattr(webtest.forms.Form, "submit", checked_submit)
     mixin = WebTestMixin()
     mixin.csrf_checks = True
     mixin._patch_settings()
