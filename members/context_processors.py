@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from . import access
+from .models import Notification
 
 
 def roles(request) -> dict:
@@ -12,4 +15,8 @@ def roles(request) -> dict:
         "my_secretary_branch_id": access.secretary_branch_id(user),
         "my_leader_branch_id": access.leader_branch_id(user),
         "is_branch_member": access.branch_member(user) is not None,
+        # The menu's unread count: one COUNT, and only on pages that show the menu.
+        "unread_count": SimpleLazyObject(
+            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        ),
     }

@@ -575,29 +575,21 @@ def member_figures(
     for row in leads:
         figures[row["member_id"]].leads_activities = row["n"]
 
-    policy = (
-        TalkLog.objects.filter(
-            member__in=member_ids, date__range=(start, end), explains_policy=True
-        )
-        .values("member_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in policy:
-        figures[row["member_id"]].policy_talks = row["n"]
-
-    # R42: one query for the contacts' confirmations of the period's records.
-    confirmed = (
+    # One query over the period's records: R41 policy talks and R42 confirmations.
+    records = (
         TalkLog.objects.filter(member__in=member_ids, date__range=(start, end))
         .order_by()
         .values("member_id")
         .annotate(
+            policy=Count("pk", filter=Q(explains_policy=True)),
             n=Count("pk"),
             confirmed=Count("pk", filter=Q(confirmation_state="confirmed")),
             denied=Count("pk", filter=Q(confirmation_state="denied")),
         )
     )
-    for row in confirmed:
+    for row in records:
         fig = figures[row["member_id"]]
+        fig.policy_talks = row["policy"]
         fig.records, fig.records_confirmed, fig.records_denied = (
             row["n"],
             row["confirmed"],
