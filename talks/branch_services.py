@@ -109,8 +109,10 @@ def symposium_record(
     minutes: str,
     opinions: list[str],
     by,
+    members_attended=(),
 ) -> Symposium:
-    """R52: a symposium; each opinion raised goes to the R43 queue at once."""
+    """R52: a symposium; each opinion raised goes to the R43 queue at once. The members who
+    attended find it in their handbook (R410)."""
     symposium = Symposium(
         branch=branch,
         held_on=held_on,
@@ -124,6 +126,7 @@ def symposium_record(
     )
     symposium.full_clean()
     symposium.save()
+    symposium.members_attended.set(members_attended)
     today = timezone.localdate()
     for line in opinions:
         opinion_enqueue(

@@ -256,7 +256,7 @@ def symposium_list(request):
 @require_http_methods(["GET", "POST"])
 def symposium_create(request):
     branch = managed_branch(request)
-    form = SymposiumForm(request.POST or None)
+    form = SymposiumForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         symposium = branch_services.symposium_record(
             branch=branch, by=request.user, **form.cleaned_data

@@ -20,14 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contacts.models import Assignment, can_read_confidential
+from contacts.models import Assignment, AssistanceRecord, can_read_confidential
 from members import access
 from members.audit import audit
-from members.models import AuditAction, Member
+from members.models import AuditAction, FiveLeadActivity, Member
 from members.pdf import pdf_response, render_pdf
 
 from . import obligations
-from .models import TalkLog
+from .models import MustTalkEvent, Opinion, Symposium, TalkLog
 
 MAX_PERIOD_DAYS = 400
 
@@ -92,9 +92,12 @@ def handbook_member(user, member_pk: int | None) -> Member:
 
 
 def handbook_context(user, member: Member, start: date, end: date) -> dict:
-    """Sections per assignment (contact), months in order with their R45 state and entries.
+    """Sections per assignment (contact), months in order with their R45 state and entries,
+    then every other liaison record of the period (R410): assistance to hardship contacts,
+    must-talk events and how each closed, opinions relayed and their outcome, five-leads
+    activities, symposiums attended. Confidential text only for those RULES.md allows.
 
-    Three queries whatever the number of contacts and records.
+    Eight queries whatever the number of contacts and records.
     """
     today = timezone.localdate()
     months = [m for m in obligations.months_between(start, end) if m <= obligations.Month.of(today)]
@@ -130,13 +133,61 @@ def handbook_context(user, member: Member, start: date, end: date) -> dict:
                 ],
             }
         )
+    records = _other_records(user, member, start, end, today)
     return {
         "member": member,
         "start": start,
         "end": end,
         "sections": sections,
-        "confidential_shown": confidential_shown,
+        **records,
+        "confidential_shown": confidential_shown or records["confidential_records"],
         "own": member.user_id == user.pk,
+    }
+
+
+def _other_records(user, member: Member, start: date, end: date, today: date) -> dict:
+    """R410's records besides talks, each list in one query."""
+    shown = False
+    assistance = list(
+        AssistanceRecord.objects.visible_to(user)
+        .filter(author=member, date__range=(start, end))
+        .select_related("contact")
+        .order_by("date", "pk")
+    )
+    for row in assistance:  # R32: what was given and its result are confidential
+        row.text_visible = can_read_confidential(user, row.contact, member.user_id)
+        shown |= row.text_visible
+    events = list(
+        MustTalkEvent.objects.visible_to(user)
+        .filter(member=member, occurred_on__range=(start, end))
+        .select_related("contact", "closing_talk")
+        .order_by("occurred_on", "pk")
+    )
+    for event in events:
+        event.state = obligations.event_state(event, today)
+        event.text_visible = not event.is_confidential or can_read_confidential(
+            user, event.contact, event.recorded_by_id
+        )
+        shown |= bool(event.note) and event.text_visible and event.is_confidential
+    return {
+        "assistance": assistance,
+        "events": events,
+        "opinions": list(
+            Opinion.objects.visible_to(user)
+            .filter(conveyed_by=member, received_on__range=(start, end))
+            .order_by("received_on", "pk")
+        ),
+        "leads": list(
+            FiveLeadActivity.objects.visible_to(user)
+            .filter(member=member, date__range=(start, end))
+            .order_by("date", "pk")
+        ),
+        "symposiums": list(
+            Symposium.objects.visible_to(user)
+            .filter(members_attended=member, held_on__range=(start, end))
+            .order_by("held_on", "pk")
+        ),
+        "confidential_records": shown,
     }
 
 

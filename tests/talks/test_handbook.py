@@ -126,7 +126,8 @@ def test_r410_handbook_query_count_does_not_grow(
     assignment = Assignment.objects.get(contact=teacher_a)
     for i in range(10):
         TalkLogFactory(assignment=assignment, date=D(2026, 9, 1) + datetime.timedelta(days=i))
-    with django_assert_max_num_queries(12) as small:
+    # 17: the R410 records besides talks are five lists of one query each.
+    with django_assert_max_num_queries(17) as small:
         client.get(reverse("talks:handbook"))
     for _ in range(49):
         extra = AssignmentFactory(member=member_a, contact__category="activist")
