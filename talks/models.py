@@ -4,6 +4,7 @@ leaders' visits and briefings (R54)."""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +30,8 @@ class MustTalkSubKind(models.TextChoices):
     PROMOTION = "promotion", _("Promotion")
     DEMOTION = "demotion", _("Demotion")
     RETIREMENT = "retirement", _("Retirement")
+    # 离休 (veteran cadres) is its own occasion, distinct from 退休 (R51).
+    LIXIU = "lixiu", _("Retirement as a veteran cadre")
     COMMENDATION = "commendation", _("Commendation")
     REWARD = "reward", _("Reward")
     CRITICISM = "criticism", _("Criticism")
@@ -42,8 +45,15 @@ class MustTalkSubKind(models.TextChoices):
     DEMOCRATIC_APPRAISAL = "democratic_appraisal", _("After a democratic appraisal")
 
 
+class MustTalkHowKnown(models.TextChoices):
+    """R51 category 4: a problem found (by the branch or the member) or reported by the masses."""
+
+    FOUND = "found", _("Found")
+    REPORTED = "reported", _("Reported by the masses")
+
+
 SUBKINDS_BY_CATEGORY: dict[str, list[str]] = {
-    MustTalkCategory.JOB_CHANGE: ["job_change", "promotion", "demotion", "retirement"],
+    MustTalkCategory.JOB_CHANGE: ["job_change", "promotion", "demotion", "retirement", "lixiu"],
     MustTalkCategory.REWARD_DISCIPLINE: ["commendation", "reward", "criticism", "disciplinary"],
     MustTalkCategory.SETBACK: ["setback"],
     MustTalkCategory.CONDUCT: ["discipline_law", "integrity", "conduct"],
@@ -86,6 +96,10 @@ class MustTalkEvent(models.Model):
     )
     category = models.CharField(_("category"), max_length=1, choices=MustTalkCategory.choices)
     sub_kind = models.CharField(_("kind"), max_length=24, choices=MustTalkSubKind.choices)
+    # Category 4 only; empty on events recorded before it was asked.
+    how_known = models.CharField(
+        _("found or reported"), max_length=10, choices=MustTalkHowKnown.choices, blank=True
+    )
     occurred_on = models.DateField(_("date of the event"))
     due_on = models.DateField(_("talk due by"))
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -117,6 +131,16 @@ class MustTalkEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sub_kind_display()} · {self.occurred_on}"
+
+    def clean(self) -> None:
+        """R51: a sub-kind belongs to its category, whichever path writes the event."""
+        errors = {}
+        if self.sub_kind not in SUBKINDS_BY_CATEGORY.get(self.category, []):
+            errors["sub_kind"] = _("This kind does not belong to the chosen category.")
+        if self.how_known and self.category != MustTalkCategory.CONDUCT:
+            errors["how_known"] = _("Only a category 4 problem is found or reported.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_confidential(self) -> bool:
