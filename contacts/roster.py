@@ -664,6 +664,8 @@ def _apply_member(row: RosterRow, branch: Branch, departments: dict, by) -> None
             department=department,
             teaching_group=values["teaching_group"],
             staff_no=values["staff_no"],
+            # Finding 8: they choose their own password (a set-password link, then login).
+            must_set_password=True,
         )
         member.full_clean()
         member.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lead_views, notification_views, views
+from . import account_views, lead_views, notification_views, views
 
 app_name = "members"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         notification_views.notification_detail,
         name="notification_detail",
     ),
+    # Finding 7 and 8: members' accounts (secretary: own branch; admin: everyone).
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/link/", account_views.account_link, name="account_link"),
+    path("accounts/<int:pk>/unlock/", account_views.account_unlock, name="account_unlock"),
     path("leads/", lead_views.leads, name="leads"),
     path("leads/new/", lead_views.lead_create, name="lead_create"),
     path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),

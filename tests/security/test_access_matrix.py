@@ -125,6 +125,19 @@ def confirmation_token(w):
     return {"token": confirmation.token_for(row)}
 
 
+def set_password_link(w):
+    """Finding 8: a live one-time link of member_a."""
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from members.tokens import set_password_token
+
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.member_a.user.pk)),
+        "token": set_password_token.make_token(w.member_a.user),
+    }
+
+
 # Pages of the branch's secretary (and, with ?branch=, the admin); other roles 403.
 SECRETARY_PAGE = only(403, secretary=200, other_branch_secretary=200, admin=200)
 # Read-only pages of the branch for its committee members too.
@@ -142,8 +155,23 @@ MATRIX: dict[str, Row] = {
     "login": Row(expect=only(REDIRECT, anonymous=200)),
     # Logging out is POST only.
     "logout": Row(expect=only(405, anonymous=405)),
+    # Finding 8: one's own password; reset by mail and the one-time link are for everyone (a
+    # valid link moves its token into the session and redirects, as Django does; member_a's
+    # login, second in ROLES, voids it as any login does, and then the page says so).
+    "password_change": Row(expect=only(200)),
+    "password_reset": Row(expect=only(200, anonymous=200, deactivated=200)),
+    "password_reset_done": Row(expect=only(200, anonymous=200, deactivated=200)),
+    "password_set": Row(set_password_link, only(200, anonymous=REDIRECT, deactivated=200)),
+    "password_set_done": Row(expect=only(200, anonymous=200, deactivated=200)),
     # --- members
     "members:whoami": Row(expect=only(200)),
+    # Finding 7 and 8: members' accounts: the secretary's own branch, the admin everyone.
+    "members:account_list": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200, admin=200)
+    ),
+    "members:account_detail": Row(pk("member_a"), only(404, secretary=200, admin=200)),
+    "members:account_link": Row(pk("member_a"), only(405)),
+    "members:account_unlock": Row(pk("member_a"), only(405)),
     "members:notifications": Row(expect=only(200)),
     "members:notification_detail": Row(pk("notification"), only(404, member_a=200)),
     "members:leads": Row(expect=only(404, **BRANCH_MEMBERS)),
