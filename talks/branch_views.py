@@ -289,16 +289,18 @@ def leader_visit_create(request):
     if branch_id is None:
         raise PermissionDenied
     form = LeaderVisitForm(request.POST)
-    if form.is_valid():
-        branch_services.leader_visit_record(
-            leader=access.profile(request.user),
-            branch=Branch.objects.get(pk=branch_id),
-            by=request.user,
-            **form.cleaned_data,
+    if not form.is_valid():
+        # The form again with what was typed and the errors at the fields (issue 14 item 3).
+        return render(
+            request, "talks/branch_form.html", {"form": form, "title": _("Record a visit")}
         )
-        messages.success(request, _("The visit is recorded."))
-    else:
-        messages.error(request, _("The visit was not recorded: %(errors)s") % _errors(form))
+    branch_services.leader_visit_record(
+        leader=access.profile(request.user),
+        branch=Branch.objects.get(pk=branch_id),
+        by=request.user,
+        **form.cleaned_data,
+    )
+    messages.success(request, _("The visit is recorded."))
     return redirect("inspections:leader_home")
 
 
@@ -310,25 +312,17 @@ def briefing_create(request):
     if branch_id is None:
         raise PermissionDenied
     form = BriefingForm(request.POST)
-    if form.is_valid():
-        branch_services.briefing_record(
-            branch=Branch.objects.get(pk=branch_id),
-            given_by=access.profile(request.user),
-            by=request.user,
-            **form.cleaned_data,
+    if not form.is_valid():
+        return render(
+            request, "talks/branch_form.html", {"form": form, "title": _("Record a briefing")}
         )
-        messages.success(request, _("The briefing is recorded."))
-    else:
-        messages.error(request, _("The briefing was not recorded: %(errors)s") % _errors(form))
+    branch_services.briefing_record(
+        branch=Branch.objects.get(pk=branch_id),
+        given_by=access.profile(request.user),
+        by=request.user,
+        **form.cleaned_data,
+    )
+    messages.success(request, _("The briefing is recorded."))
     if access.leader_branch_id(request.user):
         return redirect("inspections:leader_home")
     return redirect("inspections:branch_home")
-
-
-def _errors(form) -> dict:
-    return {
-        "errors": "; ".join(
-            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}"
-            for name, errs in form.errors.items()
-        )
-    }

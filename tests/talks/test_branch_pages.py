@@ -174,33 +174,52 @@ def test_r52_symposium_without_participants_is_refused(client_for, secretary):
     assert not Symposium.objects.exists()
 
 
-def test_r54_leader_records_visits_and_briefings_at_the_contact_point(client_for, leader, branch):
-    client = client_for(leader)
-    response = client.post(
-        reverse("talks:leader_visit_create"),
-        {"date": "2026-10-19", "kind": "visit", "people_met": "青年教师", "summary": "听取意见"},
-    )
-    assert response.status_code == 302
+def test_r54_leader_records_visits_and_briefings_at_the_contact_point(app, leader, branch):
+    page = app.get(reverse("inspections:leader_home"), user=leader.user.username)
+    form = page.forms["visit-form"]
+    form["date"], form["kind"] = "2026-10-19", "visit"
+    form["people_met"], form["summary"] = "青年教师", "听取意见"
+    page = form.submit("save").follow()
     visit = LeaderVisit.objects.get()
-    assert (visit.leader, visit.branch) == (leader, branch)
-    client.post(
-        reverse("talks:briefing_create"),
-        {"date": "2026-10-19", "subject": "绩效方案", "audience": "全体教职工", "content": ""},
-    )
+    assert (visit.leader, visit.branch, visit.summary) == (leader, branch, "听取意见")
+    form = page.forms["briefing-form"]
+    form["date"], form["subject"], form["audience"] = "2026-10-19", "绩效方案", "全体教职工"
+    page = form.submit("save").follow()
     briefing = Briefing.objects.get()
     assert (briefing.branch, briefing.given_by) == (branch, leader)
-    page = client.get(reverse("inspections:leader_home")).content.decode()
-    assert "听取意见" in page and "绩效方案" in page
+    assert "听取意见" in page.text and "绩效方案" in page.text
 
 
-def test_r54_bad_visit_is_not_recorded_and_says_why(client_for, leader):
-    response = client_for(leader).post(
-        reverse("talks:leader_visit_create"),
-        {"date": "2027-01-01", "kind": "visit", "summary": ""},
-        follow=True,
-    )
-    assert "The visit was not recorded" in response.content.decode()
+def test_r54_issue14_bad_visit_shows_the_form_again_with_what_was_typed(app, leader):
+    """Issue 14 item 3: an error shows the form again (typed values, error at the field)."""
+    form = app.get(reverse("inspections:leader_home"), user=leader.user.username).forms[
+        "visit-form"
+    ]
+    form["date"], form["kind"] = "2026-10-19", "reception"
+    form["people_met"], form["summary"] = "青年教师代表", ""
+    res = form.submit("save")
+    assert res.status_code == 200
+    again = res.forms["visit-form"]
+    assert (again["date"].value, again["kind"].value) == ("2026-10-19", "reception")
+    assert again["people_met"].value == "青年教师代表"
+    assert res.context["form"].errors["summary"]
     assert not LeaderVisit.objects.exists()
+    again["summary"] = "接待来访教师"
+    assert again.submit("save").status_code == 302
+    assert LeaderVisit.objects.get().summary == "接待来访教师"
+
+
+def test_r54_issue14_bad_briefing_shows_the_form_again_with_what_was_typed(app, leader):
+    form = app.get(reverse("inspections:leader_home"), user=leader.user.username).forms[
+        "briefing-form"
+    ]
+    form["date"], form["subject"], form["content"] = "2026-10-19", "绩效方案", "方案要点"
+    res = form.submit("save")
+    assert res.status_code == 200
+    again = res.forms["briefing-form"]
+    assert (again["subject"].value, again["content"].value) == ("绩效方案", "方案要点")
+    assert res.context["form"].errors["audience"]
+    assert not Briefing.objects.exists()
 
 
 def test_r54_members_cannot_record_visits(client_for, member_a):
