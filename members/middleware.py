@@ -71,9 +71,7 @@ class PasswordRequiredMiddleware:
             member = access.profile(request.user)
             if member is not None and member.must_set_password:
                 allowed = {reverse("password_change"), reverse("logout"), reverse("set_language")}
-                if request.path not in allowed and not request.path.startswith(
-                    settings.STATIC_URL
-                ):
+                if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                     return redirect("password_change")
         return self.get_response(request)
 
