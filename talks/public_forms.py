@@ -23,6 +23,12 @@ class _CountedCharField(forms.CharField):
         return value.replace("\r\n", "\n") if value else value
 
 
+class _DenyButton(Submit):
+    """The second answer: outlined, not a second primary button."""
+
+    field_classes = "btn btn-outline-danger"
+
+
 class ConfirmationForm(forms.Form):
     word = _CountedCharField(
         label=_("A word on the talk (optional)"),
@@ -44,9 +50,7 @@ class ConfirmationForm(forms.Form):
         self.helper.form_id = "confirmation-form"
         self.helper.attrs = {"data-once": ""}
         self.helper.add_input(Submit("confirm", _("This talk took place"), css_class="btn-party"))
-        self.helper.add_input(
-            Submit("deny", _("This talk did not take place"), css_class="btn-outline-danger")
-        )
+        self.helper.add_input(_DenyButton("deny", _("This talk did not take place")))
 
 
 class BoxForm(forms.Form):

@@ -187,16 +187,26 @@ def box_status(request):
         opinion = box.lookup(request.GET["code"])
         context["looked_up"] = True
         if opinion is not None:
-            reached = [s for s, _label in STAGES].index(opinion.status)
             context.update(
                 opinion=opinion,
-                stages=[
-                    {"label": label, "done": i <= reached, "current": i == reached}
-                    for i, (_s, label) in enumerate(STAGES)
-                ],
+                stages=_stages(opinion),
                 answered=opinion.status == OpinionStatus.ANSWERED,
             )
     return render(request, "public/box_status.html", context)
+
+
+def _stages(opinion) -> list[dict]:
+    """The stages the opinion went through (forwarded and handled are alternatives: a skipped
+    one is left out), then 已答复 still to come."""
+    reached = set(opinion.changes.values_list("to_status", flat=True)) | {opinion.status}
+    stages = [
+        {"label": label, "done": True, "current": status == opinion.status}
+        for status, label in STAGES
+        if status in reached
+    ]
+    if opinion.status != OpinionStatus.ANSWERED:
+        stages.append({"label": STAGES[-1][1], "done": False, "current": False})
+    return stages
 
 
 @login_required

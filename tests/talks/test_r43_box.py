@@ -47,6 +47,9 @@ def test_r43_anonymous_submits_and_reads_the_answer_by_code(app, branch, secreta
     note = Notification.objects.get(kind=NotificationKind.OPINION)
     assert note.recipient == secretary.user and "图书馆" not in note.body
 
+    # The secretary opens it (its first change has no user: the writer had no account).
+    queue_page = app.get(reverse("talks:opinion_detail", args=[opinion.pk]), user="secretary")
+    assert "图书馆" in queue_page.text
     status = app.get(reverse("public:box_status"), {"code": code})
     assert "Received" in status.html.select_one("#stages").text
     assert "图书馆" not in status.text  # the page shows the stage, not the text
@@ -63,6 +66,9 @@ def test_r43_anonymous_submits_and_reads_the_answer_by_code(app, branch, secreta
     lookup["code"] = code.replace("-", "").lower()
     answer = lookup.submit("look")
     assert answer.html.select_one("#answer").text == "已与图书馆商定周六开放。"
+    # Answered straight from received: the stages passed over are not claimed.
+    stages = answer.html.select_one("#stages").text
+    assert "Received" in stages and "Answered" in stages and "Passed on" not in stages
 
 
 def test_r43_school_box_lets_the_writer_pick_the_branch(app, branch, other_branch):
