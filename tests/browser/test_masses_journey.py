@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from contacts.models import Assignment
 from talks.models import ConfirmationState, Opinion, OpinionStatus, TalkLog
 
+from ..ratelimits import clear_rate_limits
 from .conftest import check_page, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,9 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _links_to_the_live_server(live_server, settings):
     """Links and QR codes name SITE_URL; here that is the test server."""
     settings.SITE_URL = live_server.url
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_rate_limits()
 
 
 def test_r42_member_saves_a_talk_contact_confirms_on_a_phone_secretary_sees_it(

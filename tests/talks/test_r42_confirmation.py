@@ -21,6 +21,7 @@ from talks.models import (
 )
 
 from ..factories import TalkLogFactory
+from ..ratelimits import clear_rate_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """The rate limits count per address on the cache; each test starts from none."""
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_rate_limits()
 
 
 @pytest.fixture

@@ -13,15 +13,14 @@ from talks import box, branch_services, services
 from talks.models import Opinion, OpinionSource, OpinionStatus
 
 from ..factories import TalkLogFactory
+from ..ratelimits import clear_rate_limits
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_rate_limits()
 
 
 def _code_of(page) -> str:
