@@ -14,6 +14,11 @@ from members.models import AuditAction, Branch, Member
 
 from .models import ActivistStageChange, Assignment, AssistanceRecord, Category, Contact
 
+# Functions(assignment=, by=) run in assignment_create's transaction when a contact gets a
+# member: talks passes the contact's open must-talk events on (R51). Filled by higher apps in
+# their AppConfig.ready(); contacts cannot import them.
+ON_ASSIGNED: list = []
+
 
 @transaction.atomic
 def assistance_record_create(
@@ -184,6 +189,8 @@ def assignment_create(*, member: Member, contact: Contact, started_on: date, by)
         branch_id=contact.branch_id,
         contact_id=contact.pk,
     )
+    for hook in ON_ASSIGNED:
+        hook(assignment=assignment, by=by)
     return assignment
 
 

@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Assignment, Category, Contact
 from members.models import Member
 
-from .models import SUBKINDS_BY_CATEGORY, MustTalkCategory, MustTalkEvent, MustTalkSubKind, TalkLog
+from .models import (
+    SUBKINDS_BY_CATEGORY,
+    MustTalkCategory,
+    MustTalkEvent,
+    MustTalkHowKnown,
+    MustTalkSubKind,
+    TalkLog,
+)
 
 OPINION_MAX_CHARS = 2000
 # R33: the three things help to a teacher may concern, as TalkLog's boolean fields.
@@ -330,6 +337,12 @@ class MustTalkEventForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Category"), choices=MustTalkCategory.choices)
     sub_kind = forms.ChoiceField(label=_("Occasion"), choices=MustTalkSubKind.choices)
+    how_known = forms.ChoiceField(
+        label=_("Found or reported"),
+        choices=[("", "—"), *MustTalkHowKnown.choices],
+        required=False,
+        help_text=_("Category 4 only: whether the problem was found or reported by the masses."),
+    )
     occurred_on = forms.DateField(
         label=_("Date of the event"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -363,4 +376,10 @@ class MustTalkEventForm(forms.Form):
         category, sub_kind = data.get("category"), data.get("sub_kind")
         if category and sub_kind and sub_kind not in SUBKINDS_BY_CATEGORY[category]:
             self.add_error("sub_kind", _("This kind does not belong to the chosen category."))
+        if category != MustTalkCategory.CONDUCT:
+            data["how_known"] = ""  # asked of category 4 only
+        elif not data.get("how_known"):
+            self.add_error(
+                "how_known", _("Say whether the problem was found or reported by the masses.")
+            )
         return data

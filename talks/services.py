@@ -17,6 +17,7 @@ from members.models import AuditAction, Member
 from . import opinion_notify
 from .models import (
     ConfirmationState,
+    MustTalkCategory,
     MustTalkEvent,
     Opinion,
     OpinionSource,
@@ -24,6 +25,19 @@ from .models import (
     OpinionStatusChange,
     TalkLog,
 )
+
+
+def _check_closes(event: MustTalkEvent, *, member: Member, contact_id: int, is_talk: bool) -> None:
+    """R51: only a talk (not a work report heard alone) with the event's contact, by the member
+    the event is with now, closes it."""
+    if not is_talk:
+        raise ValidationError(
+            {"must_talk_event": _("Only a talk closes a must-talk event, not a work report alone.")}
+        )
+    if event.contact_id != contact_id:
+        raise ValidationError({"must_talk_event": _("This event is about another contact.")})
+    if event.member_id != member.pk:
+        raise ValidationError({"must_talk_event": _("This event is with another member now.")})
 
 
 def _close_event(event: MustTalkEvent, on: date) -> None:
@@ -101,6 +115,10 @@ def talk_log_record(
     unique index refuses the second row, so the first is read only then."""
     if assignment.member_id != member.pk:
         raise PermissionDenied
+    if must_talk_event is not None:
+        _check_closes(
+            must_talk_event, member=member, contact_id=assignment.contact_id, is_talk=is_talk
+        )
     try:
         with transaction.atomic():
             talk = TalkLog(
@@ -197,6 +215,10 @@ def talk_log_update(
         if getattr(talk, name) != value:
             changed.append(name)
             setattr(talk, name, value)
+    if must_talk_event is not None and (old_event_id != new_event_id or not is_talk):
+        _check_closes(
+            must_talk_event, member=talk.member, contact_id=talk.contact_id, is_talk=is_talk
+        )
     if old_event_id != new_event_id:
         changed.append("must_talk_event")
         _reopen_event(old_event_id)
@@ -248,9 +270,17 @@ def must_talk_event_record(
     sub_kind: str,
     occurred_on: date,
     note: str,
+    how_known: str = "",
     by,
 ) -> MustTalkEvent:
-    """R51: the contact's current member must talk with them within the branch's deadline."""
+    """R51: the contact's current member must talk with them within the branch's deadline.
+
+    The sub-kind must belong to the category and a category 4 problem says whether it was found
+    or reported by the masses, whoever calls (a form, the secretary's page, a script)."""
+    if category == MustTalkCategory.CONDUCT and not how_known:
+        raise ValidationError(
+            {"how_known": _("Say whether the problem was found or reported by the masses.")}
+        )
     assignment = (
         Assignment.objects.current().filter(contact=contact).select_related("member").first()
     )
@@ -263,6 +293,7 @@ def must_talk_event_record(
         member=assignment.member,
         category=category,
         sub_kind=sub_kind,
+        how_known=how_known,
         occurred_on=occurred_on,
         due_on=occurred_on + timedelta(days=branch.musttalk_deadline_days),
         note=note,
@@ -272,3 +303,31 @@ def must_talk_event_record(
     event.save()
     audit(AuditAction.CREATE, actor=by, obj=event, branch_id=branch.pk, contact_id=contact.pk)
     return event
+
+
+def must_talk_events_pass_on(*, assignment: Assignment, by) -> int:
+    """R51: when a contact gets a new member, their open must-talk events pass to that member
+    with their deadlines unchanged (the former member can no longer talk for the branch).
+    Called by contacts.services.assignment_create in its transaction (registered in
+    TalksConfig.ready: contacts cannot import talks). Returns how many passed."""
+    events = list(
+        MustTalkEvent.objects.open()
+        .filter(contact_id=assignment.contact_id)
+        .exclude(member_id=assignment.member_id)
+        .values_list("pk", "member_id")
+    )
+    if not events:
+        return 0
+    MustTalkEvent.objects.filter(pk__in=[pk for pk, _m in events], closed_on__isnull=True).update(
+        member_id=assignment.member_id
+    )
+    for pk, former in events:
+        audit(
+            AuditAction.UPDATE,
+            actor=by,
+            obj=MustTalkEvent(pk=pk),
+            branch_id=assignment.contact.branch_id,
+            contact_id=assignment.contact_id,
+            details={"member": [former, assignment.member_id], "reason": "reassigned"},
+        )
+    return len(events)

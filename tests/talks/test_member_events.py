@@ -77,7 +77,14 @@ def test_r51_member_cannot_record_for_another_members_contact(client_for, member
 def test_r51_category_4_note_is_confidential(
     client_for, member_a, member_b, teacher_a, secretary, leader, admin
 ):
-    post_event(client_for(member_a), teacher_a, category="4", sub_kind="integrity", note="收受礼品")
+    post_event(
+        client_for(member_a),
+        teacher_a,
+        category="4",
+        sub_kind="integrity",
+        how_known="reported",
+        note="收受礼品",
+    )
     event = MustTalkEvent.objects.get()
     url = reverse("talks:contact_detail", args=[teacher_a.pk])
     assert "收受礼品" in client_for(member_a).get(url).content.decode()
