@@ -592,7 +592,8 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
             }
         )
     totals = {
-        key: sum(r["figures"][key] for r in rows)
+        # .get: a set frozen before a figure existed (R41, R42) counts it as 0.
+        key: sum(r["figures"].get(key, 0) for r in rows)
         for key in (
             "months_complete",
             "months_partial",
@@ -604,9 +605,16 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
             "opinions_raised",
             "leads_activities",
             "policy_talks",
+            "records",
+            "records_confirmed",
+            "records_denied",
         )
     }
     totals["completion_rate"] = _completion_rate(totals)
+    # R42: the branch's share of records the contact confirmed.
+    totals["confirmation_rate"] = (
+        round(totals["records_confirmed"] / totals["records"], 4) if totals["records"] else None
+    )
     opinions = Opinion.objects.filter(branch=branch, received_on__range=(start, end))
     answered = list(
         opinions.filter(answered_at__isnull=False).values_list("received_on", "answered_at")
