@@ -65,7 +65,13 @@ class SemesterReport(models.Model):
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # R61: lateness is judged by the first submission, against the semester's deadline; a
+    # returned report is resubmitted by its own deadline (resubmit_due_on, set at the return)
+    # and is late only against that (resubmitted_late).
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
+    resubmit_due_on = models.DateField(_("resubmit by"), null=True, blank=True)
+    resubmitted_late = models.BooleanField(_("resubmitted late"), default=False)
     reviewer_comment = models.TextField(_("secretary's comment"), max_length=2000, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

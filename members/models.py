@@ -99,6 +99,12 @@ class Branch(models.Model):
         default=14,
         validators=[MinValueValidator(0), MaxValueValidator(90)],
     )
+    # R61: days a returned report has to be resubmitted, from its return.
+    resubmission_days = models.PositiveSmallIntegerField(
+        _("days to resubmit a returned report"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     # R52: symposiums per semester.
     symposium_target = models.PositiveSmallIntegerField(
         _("symposiums per semester"),
