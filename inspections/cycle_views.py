@@ -87,6 +87,7 @@ def report_mine(request, semester_id: int):
                     member=member,
                     semester=semester,
                     text=form.cleaned_data["text"],
+                    ethics_review=form.cleaned_data["ethics_review"],
                     by=request.user,
                 )
                 if "submit" in request.POST:

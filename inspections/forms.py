@@ -23,8 +23,12 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = SemesterReport
-        fields = ["text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+        fields = ["text", "ethics_review"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 10}),
+            # R48: the member's own review of 师德.
+            "ethics_review": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

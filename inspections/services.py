@@ -108,8 +108,11 @@ def semester_figures(*, members, semester: Semester, today: date | None = None) 
     return {**{pk: fig.as_dict() for pk, fig in live.items()}, **frozen}
 
 
-def semester_report_save(*, member: Member, semester: Semester, text: str, by) -> SemesterReport:
-    """The member writes (or rewrites) their text; figures are refreshed from the data."""
+def semester_report_save(
+    *, member: Member, semester: Semester, text: str, by, ethics_review: str = ""
+) -> SemesterReport:
+    """The member writes (or rewrites) their text and their 师德 self-review (R48); figures
+    are refreshed from the data."""
     with transaction.atomic():
         report, created = SemesterReport.objects.select_for_update(of=("self",)).get_or_create(
             member=member, semester=semester
@@ -117,6 +120,7 @@ def semester_report_save(*, member: Member, semester: Semester, text: str, by) -
         if report.status not in EDITABLE_REPORT:
             raise ValidationError(_("This report is submitted and can no longer be changed."))
         report.text = text
+        report.ethics_review = ethics_review
         report.figures = member_semester_figures(member=member, semester=semester)
         report.full_clean()
         report.save()

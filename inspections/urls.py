@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cycle_views, views
+from . import cycle_views, ethics, views
 
 app_name = "inspections"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("assessments/", cycle_views.assessment_list, name="assessment_list"),
     path("assessments/<int:pk>/grade/", cycle_views.assessment_grade, name="assessment_grade"),
     path("assessments/pdf/", cycle_views.assessment_branch_pdf, name="assessment_branch_pdf"),
+    # R48: the secretary's 师德 commendations and concerns (confidential).
+    path("ethics/", ethics.ethics_list, name="ethics_list"),
+    path("ethics/<int:pk>/lift/", ethics.ethics_lift, name="ethics_lift"),
     path("exports/", cycle_views.export_list, name="export_list"),
     path("exports/<int:pk>/", cycle_views.export_detail, name="export_detail"),
     path("exports/<int:pk>/status/", cycle_views.export_status, name="export_status"),

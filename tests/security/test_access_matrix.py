@@ -25,6 +25,7 @@ from inspections import services as inspection_services
 from inspections.models import (
     AssessmentExport,
     CaseKind,
+    EthicsNote,
     ExemplaryCase,
     ExportStatus,
     Semester,
@@ -292,6 +293,9 @@ MATRIX: dict[str, Row] = {
     ),
     # --- R64 assessments and exports
     "inspections:assessment_list": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    # R48: the secretary's own page; the lift is a POST (GET: 405 for anyone signed in).
+    "inspections:ethics_list": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
+    "inspections:ethics_lift": Row(pk("ethics_note"), only(405)),
     "inspections:assessment_grade": Row(
         pk("assessment"), only(404, secretary=200, member_a=403, leader=403, admin=403)
     ),
@@ -413,6 +417,13 @@ def world(
     )
     other_contact = ContactFactory(branch=other_branch, category=Category.TEACHER)
     AssignmentFactory(member=other_branch_secretary, contact=other_contact)
+    ethics_note = EthicsNote.objects.create(
+        member=member_a,
+        kind="concern",
+        text="师德问题",
+        recorded_on=today,
+        recorded_by=secretary.user,
+    )
     return SimpleNamespace(**locals(), teacher=teacher_a, hardship=hardship_a)
 
 
