@@ -318,3 +318,16 @@ def test_r42_confirmation_rate_in_figures_and_weighted_in_the_score(member_a, te
     with_weight = scoring.breakdown(weights, {**figures, "completion_rate": 1.0}, None)
     part = next(p for p in with_weight["parts"] if p["key"] == "confirmations")
     assert (part["rate"], part["points"]) == (50.0, 5.0)
+
+
+def test_r42_confirmation_rate_in_the_inspection(member_a, secretary, talk):
+    from inspections import services as inspection_services
+
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=False)
+    half = f"{talk.date.year}H{1 if talk.date.month <= 6 else 2}"
+    data = inspection_services.inspection_data(branch=member_a.branch, half=half)
+    assert (data["totals"]["records"], data["totals"]["records_denied"]) == (1, 1)
+    assert data["totals"]["confirmation_rate"] == 0.0
+    mine = next(r for r in data["members"] if r["name"] == member_a.name)
+    assert mine["figures"]["records_denied"] == 1
