@@ -214,7 +214,7 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         "reports": report_rows,
         # R42: the contacts' confirmations of the period's records, denials flagged (2 queries).
         "confirmations": confirmation.branch_summary(
-            branch=branch, members=members, start=period.start, end=period.end
+            branch=branch, members=members, start=period.start, end=period.end, user=user
         ),
     }
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import access
 from members.audit import audit
 from members.models import AuditAction, Member, NotificationKind, Role
 from members.notify import notify
@@ -207,9 +208,10 @@ def state_counts(talks) -> dict[int, dict[str, int]]:
     return counts
 
 
-def branch_summary(*, branch, members, start, end) -> dict:
+def branch_summary(*, branch, members, start, end, user=None) -> dict:
     """The branch dashboard's R42 part: per member the states of the period's records and the
-    rate, and the denials with the contact's word. Two queries, whatever the numbers."""
+    rate, and the denials with the contact's word (to the branch secretary only: an admin sees
+    that a denial happened, not what the contact wrote). Two queries, whatever the numbers."""
     talks = TalkLog.objects.filter(member__branch=branch, date__range=(start, end))
     counts = state_counts(talks)
     rows = []
@@ -233,4 +235,8 @@ def branch_summary(*, branch, members, start, end) -> dict:
         .select_related("talk__member", "talk__contact")
         .order_by("-answered_at")
     )
-    return {"rows": rows, "denials": denials}
+    return {
+        "rows": rows,
+        "denials": denials,
+        "show_words": user is not None and access.is_secretary_of(user, branch.pk),
+    }

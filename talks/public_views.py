@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -249,9 +250,12 @@ def box_page(request):
 
 @login_required
 def my_opinions(request):
-    """The opinions the member relayed (talks, symposiums), with their status and answer."""
+    """The opinions the member relayed (from their talks, or a symposium they recorded), with
+    their status and answer."""
     opinions = (
-        Opinion.objects.filter(conveyed_by__user=request.user)
+        Opinion.objects.filter(
+            Q(conveyed_by__user=request.user) | Q(symposium__recorded_by=request.user)
+        )
         .select_related("contact", "symposium")
         .order_by("-received_on", "-pk")[:200]
     )

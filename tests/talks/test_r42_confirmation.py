@@ -331,3 +331,27 @@ def test_r42_confirmation_rate_in_the_inspection(member_a, secretary, talk):
     assert data["totals"]["confirmation_rate"] == 0.0
     mine = next(r for r in data["members"] if r["name"] == member_a.name)
     assert mine["figures"]["records_denied"] == 1
+
+
+def test_r42_admin_sees_a_denial_but_not_the_contacts_word(client_for, member_a, admin, talk):
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=False, word="私下的话")
+    url = reverse("inspections:branch_dashboard", args=[member_a.branch_id])
+    html = client_for(admin).get(url).content.decode()
+    assert "Talks the contact says did not take place" in html
+    assert "私下的话" not in html
+
+
+def test_r42_asking_again_after_the_answer_is_refused_on_the_page(app, member_a, talk):
+    page = app.get(reverse("talks:talk_confirmation", args=[talk.pk]), user="member_a")
+    form = page.forms["confirmation-request-form"]
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=True)
+    # The page was open before the contact answered; its button is pressed after.
+    result = form.submit("request").follow()
+    assert "The contact has already answered for this record." in result.text
+    assert TalkConfirmation.objects.count() == 1
+    assert (
+        "confirmation-request-form"
+        not in app.get(reverse("talks:talk_confirmation", args=[talk.pk]), user="member_a").forms
+    )

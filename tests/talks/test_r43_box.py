@@ -196,3 +196,29 @@ def test_r43_secretary_is_not_notified_of_what_they_entered(secretary, branch):
         by=secretary.user,
     )
     assert not Notification.objects.filter(kind=NotificationKind.OPINION).exists()
+
+
+def test_r43_symposium_recorder_sees_the_answer_and_is_told(app, secretary, admin, branch):
+    import datetime
+
+    symposium = branch_services.symposium_record(
+        branch=branch,
+        held_on=datetime.date.today(),
+        topic="教代会前座谈",
+        party_representatives=1,
+        masses_representatives=3,
+        members_present=2,
+        participants="",
+        minutes="",
+        opinions=["建议公开绩效方案。"],
+        by=secretary.user,
+    )
+    opinion = symposium.opinions.get()
+    # The admin answers it: the secretary who recorded the symposium is told and sees it.
+    branch_services.opinion_status_change(
+        opinion=opinion, to_status=OpinionStatus.ANSWERED, answer="下月公示。", by=admin.user
+    )
+    note = Notification.objects.get(kind=NotificationKind.OPINION_STATUS)
+    assert note.recipient == secretary.user and "绩效" not in note.body
+    page = app.get(reverse("talks:my_opinions"), user="secretary")
+    assert "下月公示。" in page.text
