@@ -254,10 +254,23 @@ class AssistanceRecord(models.Model):
         verbose_name = _("assistance record")
         verbose_name_plural = _("assistance records")
 
+    # R32: every assistance record is confidential, whatever the contact's category is now.
+    confidential = True
+
+    @property
+    def confidential_author_id(self) -> int | None:
+        return self.author.user_id
+
 
 def can_read_confidential(user, contact: Contact, author_user_id: int | None = None) -> bool:
-    """RULES.md: confidential text is read by its author, the contact's current member and the
-    branch secretary. Admins and leaders see counts and dates, never the text."""
+    """RULES.md "Who may read what": confidential text about `contact` is read by its author,
+    the contact's current member and the branch secretary. Admins and leaders see counts and
+    dates, never the text, on every path (pages, edit forms, exports, PDFs, the Django admin).
+
+    This is the one rule; every page, form, export and PDF asks it (directly, or through
+    `can_read_record_text` for a record). A Django superuser is no exception: the app treats
+    it as an admin. The contact's hardship description is confidential whatever the contact's
+    category is now (it is kept when the category changes): ask this with no author."""
     if not access.is_active_user(user):
         return False
     if author_user_id is not None and author_user_id == user.pk:
@@ -265,3 +278,20 @@ def can_read_confidential(user, contact: Contact, author_user_id: int | None = N
     return access.is_secretary_of(user, contact.branch_id) or contact.pk in current_contact_ids(
         user
     )
+
+
+def can_read_record_text(user, record) -> bool:
+    """May `user` read the text of `record` (a talk, a must-talk event, an assistance record,
+    or any record with the same three attributes)?
+
+    - `record.confidential`: whether the record was confidential when written (stored on the
+      row by the service that wrote it, never recomputed from the contact's category now);
+    - `record.contact`: whom it is about;
+    - `record.confidential_author_id`: the user id of its author.
+
+    Not confidential: whoever may open the record reads it. Confidential: `can_read_confidential`.
+    A view that shows confidential text because this said yes writes a `view_confidential` audit
+    row (with the contact, so the secretary's per-contact audit page finds it)."""
+    if not record.confidential:
+        return True
+    return can_read_confidential(user, record.contact, record.confidential_author_id)

@@ -49,7 +49,11 @@ CONTACT_FIELDS = (
 
 
 def _clear_other_category_fields(contact: Contact) -> None:
-    """Fields of another category are emptied so a contact carries only what applies (R31–R33)."""
+    """On creation, fields of another category typed into the form are dropped (R31–R33).
+
+    Never on a change: a contact who was in hardship keeps the kind and the confidential
+    description (and a former activist the stage) when the category changes, readable exactly
+    as before by those allowed (RULES.md "Who may read what")."""
     if contact.category != Category.ACTIVIST:
         contact.activist_stage, contact.activist_stage_since = "", None
     if contact.category != Category.HARDSHIP:
@@ -89,7 +93,6 @@ def contact_update(*, contact: Contact, values: dict, by) -> Contact:
     for name in CONTACT_FIELDS:
         if name in values:
             setattr(contact, name, values[name])
-    _clear_other_category_fields(contact)
     contact.full_clean()
     if contact.category != before.category:
         open_assignment = Assignment.objects.open().filter(contact=contact).first()

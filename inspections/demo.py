@@ -357,6 +357,8 @@ class DemoBuilder:
                             is_talk=is_talk,
                             is_work_report=is_report,
                             content=self.rng.choice(TALK_TOPICS),
+                            # Fixed when written, as talks.services sets it (R32).
+                            confidential=assignment.contact_category == Category.HARDSHIP,
                             about_thought=assignment.contact_category == Category.TEACHER
                             and roll < 0.3,
                             about_work=assignment.contact_category == Category.TEACHER,
@@ -409,6 +411,7 @@ class DemoBuilder:
                     note="已向本人了解情况。"
                     if category != "4"
                     else "群众反映其上课迟到较多（保密）。",
+                    confidential=category == "4",
                 )
                 if outcome in ("on_time", "late"):
                     event.closed_on = occurred + timedelta(days=3 if outcome == "on_time" else 12)
@@ -426,6 +429,8 @@ class DemoBuilder:
                         is_talk=True,
                         content="就该事项进行了专门谈话，本人表示理解。",
                         must_talk_event=event,
+                        confidential=event.confidential
+                        or a.contact_category == Category.HARDSHIP,
                     )
                 )
         self.bulk(TalkLog, closing)

@@ -41,6 +41,38 @@ def audit(
     )
 
 
+def audit_contacts(
+    action: str,
+    *,
+    actor=None,
+    obj: models.Model,
+    branch_id: int | None,
+    contact_ids,
+    object_repr: str | None = None,
+) -> None:
+    """One row per contact (a page showing confidential text of several contacts), so the
+    secretary's per-contact audit page finds each read; one INSERT whatever their number."""
+    ctx = request_context.get() or {}
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    rows = [
+        AuditLog(
+            actor=actor,
+            actor_username=getattr(actor, "username", "") if actor else "",
+            action=AuditAction(action),
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=(object_repr if object_repr is not None else _safe_repr(obj))[:200],
+            branch_id=branch_id,
+            contact_id=contact_id,
+            ip=ctx.get("ip"),
+            request_id=ctx.get("request_id", ""),
+        )
+        for contact_id in contact_ids
+    ]
+    AuditLog.objects.bulk_create(rows)
+
+
 def _safe_repr(obj) -> str:
     if obj is None:
         return ""

@@ -491,8 +491,14 @@ class AuditLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
+        """Always an INSERT: a row built with an existing pk fails on the primary key instead of
+        overwriting that row (Django would UPDATE it). On PostgreSQL a trigger refuses UPDATE,
+        DELETE and TRUNCATE of the table as well (members migration `audit_append_only`)."""
         if not self._state.adding:
             raise PermissionError("The audit log is append-only.")
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        kwargs.pop("update_fields", None)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

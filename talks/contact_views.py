@@ -20,6 +20,7 @@ from contacts.models import (
     Category,
     Contact,
     can_read_confidential,
+    can_read_record_text,
     current_contact_ids,
 )
 from members import access
@@ -50,9 +51,6 @@ def contact_detail(request, pk: int):
     )
     today = timezone.localdate()
 
-    def may_read(author_user_id):
-        return can_read_confidential(user, contact, author_user_id)
-
     entries: list[Entry] = []
     for talk in (
         TalkLog.objects.visible_to(user)
@@ -60,18 +58,17 @@ def contact_detail(request, pk: int):
         .select_related("member", "must_talk_event")
     ):
         talk.contact = contact
-        visible = not talk.is_confidential() or may_read(talk.member.user_id)
-        entries.append(Entry(talk.date, "talk", talk, visible))
+        entries.append(Entry(talk.date, "talk", talk, can_read_record_text(user, talk)))
     for event in (
         MustTalkEvent.objects.visible_to(user).filter(contact=contact).select_related("member")
     ):
-        visible = not event.is_confidential or may_read(event.recorded_by_id)
+        event.contact = contact
         entries.append(
             Entry(
                 event.occurred_on,
                 "event",
                 event,
-                visible,
+                can_read_record_text(user, event),
                 state=obligations.event_state(event, today),
                 days_left=obligations.event_days_left(event, today),
             )
@@ -81,11 +78,13 @@ def contact_detail(request, pk: int):
     for record in (
         AssistanceRecord.objects.visible_to(user).filter(contact=contact).select_related("author")
     ):
-        entries.append(Entry(record.date, "assistance", record, may_read(record.author.user_id)))
+        record.contact = contact
+        entries.append(Entry(record.date, "assistance", record, can_read_record_text(user, record)))
     entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
 
     is_hardship = contact.category == Category.HARDSHIP
-    hardship_visible = is_hardship and may_read(None)
+    # Kept when the category changed: readable as before by those allowed, by nobody else.
+    hardship_visible = bool(contact.hardship_description) and can_read_confidential(user, contact)
     confidential_shown = hardship_visible or any(
         e.text_visible and _is_confidential(e) for e in entries
     )
@@ -117,8 +116,4 @@ def contact_detail(request, pk: int):
 
 
 def _is_confidential(entry: Entry) -> bool:
-    if entry.kind == "talk":
-        return entry.obj.is_confidential()
-    if entry.kind == "event":
-        return entry.obj.is_confidential
-    return entry.kind == "assistance"
+    return bool(getattr(entry.obj, "confidential", False))

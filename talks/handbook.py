@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contacts.models import Assignment, AssistanceRecord, can_read_confidential
+from contacts.models import Assignment, AssistanceRecord, can_read_record_text
 from members import access
-from members.audit import audit
+from members.audit import audit, audit_contacts
+from members.form_fields import BoundedDate
 from members.models import AuditAction, FiveLeadActivity, Member
 from members.pdf import pdf_response, render_pdf
 
@@ -42,13 +43,9 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    # A period may reach past today (a semester's end); it never starts before 2000.
+    start = BoundedDate(label=gettext_lazy("From"), not_future=False)
+    end = BoundedDate(label=gettext_lazy("To"), not_future=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,17 +100,17 @@ def handbook_context(user, member: Member, start: date, end: date) -> dict:
     months = [m for m in obligations.months_between(start, end) if m <= obligations.Month.of(today)]
     states = obligations.assignment_month_states(Assignment.objects.filter(member=member), months)
     by_month: dict[tuple[int, obligations.Month], list] = defaultdict(list)
-    confidential_shown = False
+    confidential_contacts: set[int] = set()  # whose confidential text this page shows
     for talk in (
         TalkLog.objects.visible_to(user)
         .filter(member=member, date__range=(start, end))
         .select_related("contact", "must_talk_event")
         .order_by("date", "pk")
     ):
-        talk.text_visible = not talk.is_confidential() or can_read_confidential(
-            user, talk.contact, member.user_id
-        )
-        confidential_shown |= talk.text_visible and talk.is_confidential()
+        talk.member = member
+        talk.text_visible = can_read_record_text(user, talk)
+        if talk.text_visible and talk.confidential:
+            confidential_contacts.add(talk.contact_id)
         by_month[(talk.assignment_id, obligations.Month.of(talk.date))].append(talk)
     sections = []
     for assignment, month_states in sorted(
@@ -140,14 +137,16 @@ def handbook_context(user, member: Member, start: date, end: date) -> dict:
         "end": end,
         "sections": sections,
         **records,
-        "confidential_shown": confidential_shown or records["confidential_records"],
+        "confidential_shown": bool(confidential_contacts | records["confidential_records"]),
+        # Each read is audited with its contact, for the secretary's per-contact audit page.
+        "confidential_contacts": sorted(confidential_contacts | records["confidential_records"]),
         "own": member.user_id == user.pk,
     }
 
 
 def _other_records(user, member: Member, start: date, end: date, today: date) -> dict:
     """R410's records besides talks, each list in one query."""
-    shown = False
+    shown: set[int] = set()  # contacts whose confidential text is shown
     assistance = list(
         AssistanceRecord.objects.visible_to(user)
         .filter(author=member, date__range=(start, end))
@@ -155,8 +154,10 @@ def _other_records(user, member: Member, start: date, end: date, today: date) ->
         .order_by("date", "pk")
     )
     for row in assistance:  # R32: what was given and its result are confidential
-        row.text_visible = can_read_confidential(user, row.contact, member.user_id)
-        shown |= row.text_visible
+        row.author = member
+        row.text_visible = can_read_record_text(user, row)
+        if row.text_visible:
+            shown.add(row.contact_id)
     events = list(
         MustTalkEvent.objects.visible_to(user)
         .filter(member=member, occurred_on__range=(start, end))
@@ -165,10 +166,9 @@ def _other_records(user, member: Member, start: date, end: date, today: date) ->
     )
     for event in events:
         event.state = obligations.event_state(event, today)
-        event.text_visible = not event.is_confidential or can_read_confidential(
-            user, event.contact, event.recorded_by_id
-        )
-        shown |= bool(event.note) and event.text_visible and event.is_confidential
+        event.text_visible = can_read_record_text(user, event)
+        if event.note and event.text_visible and event.confidential:
+            shown.add(event.contact_id)
     return {
         "assistance": assistance,
         "events": events,
@@ -191,19 +191,24 @@ def _other_records(user, member: Member, start: date, end: date, today: date) ->
     }
 
 
+def _audit_reads(user, member: Member, context: dict, what: str) -> None:
+    """One view_confidential row per contact whose confidential text the handbook shows."""
+    audit_contacts(
+        AuditAction.VIEW_CONFIDENTIAL,
+        actor=user,
+        obj=member,
+        branch_id=member.branch_id,
+        contact_ids=context["confidential_contacts"],
+        object_repr=what,
+    )
+
+
 @login_required
 def handbook(request, member_pk: int | None = None):
     member = handbook_member(request.user, member_pk)
     form, start, end = _period(request)
     context = handbook_context(request.user, member, start, end)
-    if context["confidential_shown"]:
-        audit(
-            AuditAction.VIEW_CONFIDENTIAL,
-            actor=request.user,
-            obj=member,
-            branch_id=member.branch_id,
-            object_repr=f"handbook {start}..{end}",
-        )
+    _audit_reads(request.user, member, context, f"handbook {start}..{end}")
     return render(request, "talks/handbook.html", {**context, "form": form})
 
 
@@ -213,6 +218,7 @@ def handbook_pdf(request, member_pk: int | None = None):
     _form, start, end = _period(request)
     context = handbook_context(request.user, member, start, end)
     pdf = render_pdf("pdf/handbook.html", context)
+    _audit_reads(request.user, member, context, f"handbook PDF {start}..{end}")
     audit(
         AuditAction.EXPORT,
         actor=request.user,

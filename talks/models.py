@@ -103,6 +103,9 @@ class MustTalkEvent(models.Model):
     occurred_on = models.DateField(_("date of the event"))
     due_on = models.DateField(_("talk due by"))
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # Fixed when written (RULES.md "Who may read what"): set by must_talk_event_record from the
+    # category; a later change of the row or of the contact never opens the note.
+    confidential = models.BooleanField(_("confidential"), default=False, editable=False)
     closed_on = models.DateField(_("talked on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -144,7 +147,13 @@ class MustTalkEvent(models.Model):
 
     @property
     def is_confidential(self) -> bool:
-        return self.category in CONFIDENTIAL_CATEGORIES
+        """Fixed when the event was written (the stored flag), not read from the category now."""
+        return self.confidential
+
+    @property
+    def confidential_author_id(self) -> int | None:
+        """The user who wrote the note (contacts.models.can_read_record_text reads it)."""
+        return self.recorded_by_id
 
 
 class ConfirmationState(models.TextChoices):
@@ -203,6 +212,12 @@ class TalkLog(models.Model):
     about_work = models.BooleanField(_("work"), default=False)
     # R41: the talk explained party policy (宣传解释党的路线、方针、政策): counted per member.
     explains_policy = models.BooleanField(_("explained party policy"), default=False)
+    # R47: a talk of criticism and education (批评教育) with one of the few who need it.
+    is_criticism = models.BooleanField(_("criticism and education"), default=False)
+    # Fixed when written (RULES.md "Who may read what"): talks.services sets it from the contact's
+    # category (R32), the event answered (R51 category 4) and R47; it never turns back to False,
+    # so changing the contact's category later does not open this talk.
+    confidential = models.BooleanField(_("confidential"), default=False, editable=False)
     # R31: activists: observation of their understanding and practice of party policy.
     observation = models.TextField(_("observation (考察意见)"), max_length=2000, blank=True)
     must_talk_event = models.OneToOneField(
@@ -258,11 +273,25 @@ class TalkLog(models.Model):
         return f"{self.contact} · {self.date}"
 
     def is_confidential(self) -> bool:
-        """Talk content about hardship (R32) or a category-4 event (R51) is confidential."""
-        if self.contact.category == Category.HARDSHIP:
-            return True
-        event = self.must_talk_event
-        return bool(event and event.is_confidential)
+        """Fixed when the talk was written (the stored flag); see `confidential_when_written`."""
+        return self.confidential
+
+    @property
+    def confidential_author_id(self) -> int | None:
+        """The user who wrote the talk (contacts.models.can_read_record_text reads it)."""
+        return self.member.user_id
+
+    @staticmethod
+    def confidential_when_written(
+        *, contact: Contact, must_talk_event: MustTalkEvent | None, is_criticism: bool
+    ) -> bool:
+        """Talk content about hardship (R32), a category-4 event (R51) or criticism and
+        education (R47) is confidential."""
+        return (
+            contact.category == Category.HARDSHIP
+            or bool(must_talk_event and must_talk_event.confidential)
+            or is_criticism
+        )
 
     def editable_until(self):
         """The author may change an entry until the month after next begins (then it is record)."""

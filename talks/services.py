@@ -16,6 +16,7 @@ from members.models import AuditAction, Member
 
 from . import opinion_notify
 from .models import (
+    CONFIDENTIAL_CATEGORIES,
     ConfirmationState,
     MustTalkCategory,
     MustTalkEvent,
@@ -104,6 +105,7 @@ def talk_log_record(
     about_life: bool = False,
     about_work: bool = False,
     explains_policy: bool = False,
+    is_criticism: bool = False,
     observation: str = "",
     must_talk_event: MustTalkEvent | None = None,
     opinions: list[str] | None = None,
@@ -134,6 +136,13 @@ def talk_log_record(
                 about_life=about_life,
                 about_work=about_work,
                 explains_policy=explains_policy,
+                is_criticism=is_criticism,
+                # Fixed now, from what the talk is when written (RULES.md "Who may read what").
+                confidential=TalkLog.confidential_when_written(
+                    contact=assignment.contact,
+                    must_talk_event=must_talk_event,
+                    is_criticism=is_criticism,
+                ),
                 observation=observation,
                 must_talk_event=must_talk_event,
                 submission_token=submission_token,
@@ -191,11 +200,13 @@ def talk_log_update(
     about_life: bool = False,
     about_work: bool = False,
     explains_policy: bool = False,
+    is_criticism: bool = False,
     observation: str = "",
     must_talk_event: MustTalkEvent | None = None,
     by,
 ) -> TalkLog:
-    """The author changes an entry while it is editable; a changed event is reopened/closed."""
+    """The author changes an entry while it is editable; a changed event is reopened/closed.
+    A confidential entry stays confidential; an edit making it confidential makes it so."""
     _check_editable(talk, by)
     old_event_id = talk.must_talk_event_id
     new_event_id = must_talk_event.pk if must_talk_event else None
@@ -210,6 +221,7 @@ def talk_log_update(
         "about_life": about_life,
         "about_work": about_work,
         "explains_policy": explains_policy,
+        "is_criticism": is_criticism,
         "observation": observation,
     }.items():
         if getattr(talk, name) != value:
@@ -229,6 +241,9 @@ def talk_log_update(
         MustTalkEvent.objects.filter(pk=new_event_id).update(closed_on=date)
     if not talk.is_editable_on(timezone.localdate()):
         raise ValidationError({"date": _("A record may not be moved to a month already closed.")})
+    talk.confidential = talk.confidential or TalkLog.confidential_when_written(
+        contact=talk.contact, must_talk_event=talk.must_talk_event, is_criticism=is_criticism
+    )
     if changed:
         # R42: the contact confirmed the old text, not this one: links and answer are void.
         talk.version += 1
@@ -297,6 +312,9 @@ def must_talk_event_record(
         occurred_on=occurred_on,
         due_on=occurred_on + timedelta(days=branch.musttalk_deadline_days),
         note=note,
+        # Fixed now (RULES.md "Who may read what"): a later change of the category does not
+        # open the note.
+        confidential=category in CONFIDENTIAL_CATEGORIES,
         recorded_by=by,
     )
     event.full_clean()

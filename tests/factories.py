@@ -82,6 +82,14 @@ class TalkLogFactory(factory.django.DjangoModelFactory):
     is_talk = True
     is_work_report = True
     content = "谈了教学工作的安排。"
+    # As talks.services sets it when the talk is written (fixed from then on).
+    confidential = factory.LazyAttribute(
+        lambda t: TalkLog.confidential_when_written(
+            contact=t.contact,
+            must_talk_event=getattr(t, "must_talk_event", None),
+            is_criticism=getattr(t, "is_criticism", False),
+        )
+    )
 
 
 class MustTalkEventFactory(factory.django.DjangoModelFactory):
@@ -93,5 +101,6 @@ class MustTalkEventFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory, branch=factory.SelfAttribute("..contact.branch"))
     category = "1"
     sub_kind = "promotion"
+    confidential = factory.LazyAttribute(lambda e: e.category == "4")
     occurred_on = datetime.date(2026, 10, 1)
     due_on = factory.LazyAttribute(lambda e: e.occurred_on + datetime.timedelta(days=7))
