@@ -24,6 +24,7 @@ SETTINGS_FIELDS = [
     "pairing_ratio",
     "reminder_day",
     "report_deadline_days",
+    "resubmission_days",  # R61
     "symposium_target",
     "inspection_months",
     "weight_months",

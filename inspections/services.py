@@ -136,7 +136,9 @@ def semester_report_save(
 def semester_report_submit(
     *, report: SemesterReport, by, now: datetime | None = None
 ) -> SemesterReport:
-    """Submit (or resubmit after a return); late when after the branch's deadline."""
+    """Submit (or resubmit after a return). R61: the first submission is late when after the
+    branch's deadline, and stays judged by that; a resubmission is late only when after the
+    return's own deadline (resubmit_due_on)."""
     now = now or timezone.now()
     with transaction.atomic():
         report = (
@@ -157,7 +159,11 @@ def semester_report_submit(
         )[report.member_id]
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = now
-        report.is_late = timezone.localdate(now) > deadline
+        if report.first_submitted_at is None:
+            report.first_submitted_at = now
+            report.is_late = timezone.localdate(now) > deadline
+        elif report.resubmit_due_on is not None:
+            report.resubmitted_late = timezone.localdate(now) > report.resubmit_due_on
         report.full_clean()
         report.save()
         audit(
@@ -165,7 +171,11 @@ def semester_report_submit(
             actor=by,
             obj=report,
             branch_id=report.member.branch_id,
-            details={"status": report.status, "late": report.is_late},
+            details={
+                "status": report.status,
+                "late": report.is_late,
+                "resubmitted_late": report.resubmitted_late,
+            },
         )
     return report
 
@@ -180,12 +190,16 @@ def semester_report_review(
     with transaction.atomic():
         report = (
             SemesterReport.objects.select_for_update(of=("self",))
-            .select_related("member__user", "semester")
+            .select_related("member__user", "member__branch", "semester")
             .get(pk=report.pk)
         )
         if report.status != ReportStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted report can be reviewed."))
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+        if not accept:  # R61: the returned report's own deadline, from the day of its return
+            report.resubmit_due_on = timezone.localdate(now) + timedelta(
+                days=report.member.branch.resubmission_days
+            )
         report.reviewer_comment = comment
         report.reviewed_by = by
         report.reviewed_at = now
@@ -208,8 +222,16 @@ def semester_report_review(
                 if accept
                 else _("Your semester report was returned for changes")
             ),
-            body=_("Semester %(semester)s: open the report to see the secretary's comment.")
-            % {"semester": report.semester.name},
+            body=(
+                _("Semester %(semester)s: open the report to see the secretary's comment.")
+                % {"semester": report.semester.name}
+                if accept
+                else _(
+                    "Semester %(semester)s: open the report to see the secretary's comment, "
+                    "and resubmit it by %(due)s."
+                )
+                % {"semester": report.semester.name, "due": report.resubmit_due_on.isoformat()}
+            ),
             link=reverse("inspections:report_mine", args=[report.semester_id]),
         )
     return report

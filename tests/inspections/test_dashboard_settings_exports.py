@@ -36,6 +36,7 @@ def _settings_data(branch, **changes):
         "pairing_ratio": str(branch.pairing_ratio),
         "reminder_day": branch.reminder_day,
         "report_deadline_days": branch.report_deadline_days,
+        "resubmission_days": branch.resubmission_days,
         "symposium_target": branch.symposium_target,
         "inspection_months": [1, 7],
         "weight_months": 50,

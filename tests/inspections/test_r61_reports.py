@@ -50,7 +50,7 @@ def test_r61_figures_filled_from_obligations_at_submission(member_a, semester, t
     assert report.is_late is False
 
 
-def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, semester, secretary):
+def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, member_b, semester):
     # Deadline: 2027-01-15 + 14 days = 2027-01-29 (Asia/Shanghai calendar day).
     report = services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
@@ -58,12 +58,13 @@ def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, semester, 
     with at(2027, 1, 29, 23, 59):
         on_time = services.semester_report_submit(report=report, by=member_a.user)
     assert on_time.is_late is False
-    services.semester_report_review(
-        report=on_time, accept=False, comment="请补充", by=secretary.user
+    # 00:30 on the 30th in Shanghai is still the 29th in UTC: late all the same. (A first
+    # submission: a resubmission is judged against its own deadline, test_r61_resubmission.)
+    other = services.semester_report_save(
+        member=member_b, semester=semester, text="汇报", by=member_b.user
     )
-    # 00:30 on the 30th in Shanghai is still the 29th in UTC: late all the same.
     with at(2027, 1, 30, 0, 30):
-        late = services.semester_report_submit(report=on_time, by=member_a.user)
+        late = services.semester_report_submit(report=other, by=member_b.user)
     assert late.is_late is True
 
 
