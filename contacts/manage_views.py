@@ -19,6 +19,7 @@ from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
 from members.models import AuditAction, Branch
+from members.params import id_param
 
 from . import pairing, services
 from .manage_forms import AssignmentForm, ContactForm, EndAssignmentForm, ReassignForm
@@ -31,9 +32,9 @@ def managed_branch(request) -> Branch:
     """The secretary's branch, or for an admin the branch named by ?branch=; others: 403."""
     user = request.user
     branch_id = access.secretary_branch_id(user)
-    wanted = request.GET.get("branch", "")
-    if access.is_admin(user) and wanted.isdigit():
-        branch_id = int(wanted)
+    wanted = id_param(request.GET.get("branch"))
+    if access.is_admin(user) and wanted is not None:
+        branch_id = wanted
     if branch_id is None or not access.can_manage_branch(user, branch_id):
         raise PermissionDenied
     branch = Branch.objects.visible_to(user).filter(pk=branch_id).first()
@@ -254,8 +255,8 @@ def pairing_view(request):
         pairs = []
         for value in request.POST.getlist("pair"):
             member_id, _sep, contact_id = value.partition("-")
-            if member_id.isdigit() and contact_id.isdigit():
-                pairs.append((int(member_id), int(contact_id)))
+            if id_param(member_id) is not None and id_param(contact_id) is not None:
+                pairs.append((id_param(member_id), id_param(contact_id)))
         if not pairs:
             messages.error(request, _("No row is ticked: nothing was applied."))
         else:

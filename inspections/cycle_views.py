@@ -18,6 +18,7 @@ from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
 from members.models import AuditAction, Branch
+from members.params import id_param
 from members.pdf import pdf_response, render_pdf
 
 from . import scoring, services
@@ -43,8 +44,9 @@ from .models import (
 
 def _semester(request) -> Semester:
     """?semester=<id>, else the one running today, else the latest begun."""
-    if request.GET.get("semester", "").isdigit():
-        return get_object_or_404(Semester, pk=request.GET["semester"])
+    wanted = id_param(request.GET.get("semester"))
+    if wanted is not None:
+        return get_object_or_404(Semester, pk=wanted)
     today = timezone.localdate()
     semester = (
         Semester.objects.containing(today).first()
@@ -59,8 +61,8 @@ def _semester(request) -> Semester:
 def _managed_branch(request) -> Branch:
     """The secretary's branch, or for an admin the branch named by ?branch=."""
     branch_id = access.secretary_branch_id(request.user)
-    if access.is_admin(request.user) and request.GET.get("branch", "").isdigit():
-        branch_id = int(request.GET["branch"])
+    if access.is_admin(request.user) and id_param(request.GET.get("branch")) is not None:
+        branch_id = id_param(request.GET["branch"])
     if branch_id is None or not access.can_manage_branch(request.user, branch_id):
         raise PermissionDenied
     return get_object_or_404(Branch, pk=branch_id)
@@ -194,8 +196,8 @@ def _url(name: str, *args) -> str:
 def inspection_list(request):
     rows = Inspection.objects.visible_to(request.user).select_related("branch")
     branch_id = access.secretary_branch_id(request.user)
-    if access.is_admin(request.user) and request.GET.get("branch", "").isdigit():
-        branch_id = int(request.GET["branch"])
+    if access.is_admin(request.user) and id_param(request.GET.get("branch")) is not None:
+        branch_id = id_param(request.GET["branch"])
     can_generate = branch_id is not None and access.can_manage_branch(request.user, branch_id)
     form = GenerateInspectionForm(
         request.POST or None, initial={"half": services.half_before(timezone.localdate())}

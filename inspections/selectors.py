@@ -6,6 +6,7 @@ whatever the number of members, contacts, months or branches.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members.models import Branch, Member
+from members.params import id_param
 from talks import confirmation, obligations
 from talks.models import MustTalkEvent, Opinion, Symposium
 from talks.obligations import EventState, Month, MonthState
@@ -40,14 +42,21 @@ class Period:
     semesters: list[Semester] = field(default_factory=list)  # every semester, for the picker
 
 
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII)
+
+
 def parse_month(value: str | None, today: date) -> Month:
     """?month=YYYY-MM; anything else (or a future month) means the current month."""
     current = Month.of(today)
+    # Finding 9: ASCII digits of a real month only; "2026-99999999999999999999" used to reach
+    # date() and raise OverflowError, which nothing caught (a 500).
+    match = _MONTH.fullmatch(value or "")
+    if match is None:
+        return current
     try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        chosen = Month(year, month)
-        chosen.first  # noqa: B018 - raises ValueError for a month outside 1..12
-    except ValueError:
+        chosen = Month(int(match[1]), int(match[2]))
+        chosen.first  # noqa: B018 - raises ValueError for a month outside 1..12 or year 0
+    except (ValueError, OverflowError):
         return current
     return min(chosen, current)
 
@@ -56,8 +65,9 @@ def pick_period(semester_id: str | None, today: date) -> Period:
     # One query for the picker's list and the choice (a school has a few semesters a year).
     semesters = list(Semester.objects.all())
     semester = None
-    if semester_id and semester_id.isdigit():
-        semester = next((s for s in semesters if s.pk == int(semester_id)), None)
+    wanted = id_param(semester_id)
+    if wanted is not None:
+        semester = next((s for s in semesters if s.pk == wanted), None)
     if semester is None and not semester_id:
         semester = next((s for s in semesters if s.start_on <= today <= s.end_on), None)
     if semester is not None:

@@ -26,6 +26,7 @@ from . import access, account_services
 from .audit import audit
 from .middleware import client_ip
 from .models import AuditAction, Branch, Member
+from .params import id_param
 from .tokens import set_password_token
 
 PAGE_SIZE = 50
@@ -151,9 +152,9 @@ def account_list(request):
     branch = None
     if access.is_admin(user):
         branches = list(Branch.objects.order_by("name"))
-        wanted = request.GET.get("branch", "")
-        if wanted.isdigit():
-            branch = next((b for b in branches if b.pk == int(wanted)), None)
+        wanted = id_param(request.GET.get("branch"))
+        if wanted is not None:
+            branch = next((b for b in branches if b.pk == wanted), None)
             if branch is None:
                 raise Http404
             members = members.filter(branch=branch)

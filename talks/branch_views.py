@@ -20,6 +20,7 @@ from contacts.models import Contact
 from members import access
 from members.form_errors import apply_validation_error
 from members.models import Branch
+from members.params import id_param
 
 from . import branch_services, obligations, services
 from .branch_forms import (
@@ -44,8 +45,8 @@ def managed_branch(request) -> Branch:
     """The secretary's branch, or for an admin the branch named by ?branch=; others: 403."""
     user = request.user
     branch_id = access.secretary_branch_id(user)
-    if access.is_admin(user) and request.GET.get("branch", "").isdigit():
-        branch_id = int(request.GET["branch"])
+    if access.is_admin(user) and id_param(request.GET.get("branch")) is not None:
+        branch_id = id_param(request.GET["branch"])
     if branch_id is None or not access.can_manage_branch(user, branch_id):
         raise PermissionDenied
     branch = Branch.objects.visible_to(user).filter(pk=branch_id).first()
