@@ -5,17 +5,13 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.form_fields import BoundedDate, Text, text_formfield
 from members.models import Branch, Member
 
 from .models import Category, Contact
 from .services import CONTACT_FIELDS
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _helper(label, form_id: str) -> FormHelper:
@@ -30,22 +26,25 @@ class ContactForm(forms.ModelForm):
     """One form for the three categories; the fields of the other categories are ignored."""
 
     class Meta:
+        formfield_callback = text_formfield
         model = Contact
         fields = list(CONTACT_FIELDS)
-        widgets = {
-            "activist_stage_since": _date_widget(),
-            "hardship_description": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"hardship_description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, branch: Branch, **kwargs):
+    def __init__(self, *args, branch: Branch, may_read_confidential: bool, **kwargs):
+        """`may_read_confidential` (contacts.models.can_read_confidential): an admin has no
+        description field at all, so the form neither shows nor writes it (RULES.md)."""
         super().__init__(*args, **kwargs)
         self.branch = branch
         self.instance.branch = branch
         self.fields["activist_stage"].help_text = _("Activists and applicants only.")
         self.fields["hardship_kind"].help_text = _("Staff in hardship only.")
-        self.fields["hardship_description"].help_text = _(
-            "Confidential: read only by the assigned member and the branch secretary."
-        )
+        if may_read_confidential:
+            self.fields["hardship_description"].help_text = _(
+                "Confidential: read only by the assigned member and the branch secretary."
+            )
+        else:
+            del self.fields["hardship_description"]
         self.helper = _helper(_("Save"), "contact-form")
 
     def clean(self):
@@ -55,9 +54,6 @@ class ContactForm(forms.ModelForm):
             self.add_error("activist_stage", _("Give the stage of an activist or applicant."))
         if category == Category.HARDSHIP and not data.get("hardship_kind"):
             self.add_error("hardship_kind", _("Give the kind of hardship."))
-        since = data.get("activist_stage_since")
-        if since and since > timezone.localdate():
-            self.add_error("activist_stage_since", _("The date cannot be in the future."))
         return data
 
 
@@ -68,7 +64,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class AssignmentForm(forms.Form):
     member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
-    started_on = forms.DateField(label=_("From"), widget=_date_widget())
+    started_on = BoundedDate(label=_("From"), not_future=False)
 
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,8 +74,8 @@ class AssignmentForm(forms.Form):
 
 class ReassignForm(forms.Form):
     member = MemberChoiceField(label=_("New member"), queryset=Member.objects.none())
-    on = forms.DateField(label=_("From"), widget=_date_widget())
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    on = BoundedDate(label=_("From"), not_future=False)
+    reason = Text(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,8 +84,8 @@ class ReassignForm(forms.Form):
 
 
 class EndAssignmentForm(forms.Form):
-    ended_on = forms.DateField(label=_("Last day"), widget=_date_widget())
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    ended_on = BoundedDate(label=_("Last day"), not_future=False)
+    reason = Text(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from members.form_fields import PastDate, text_formfield
 from members.models import Branch, Member
 
 from .models import ExemplaryCase
@@ -80,7 +80,10 @@ class BranchSettingsForm(forms.ModelForm):
 
 
 class ExemplaryCaseForm(forms.ModelForm):
+    occurred_on = PastDate(label=_("Date"))
+
     class Meta:
+        formfield_callback = text_formfield
         model = ExemplaryCase
         fields = [
             "kind",
@@ -92,7 +95,6 @@ class ExemplaryCaseForm(forms.ModelForm):
             "published",
         ]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -105,9 +107,3 @@ class ExemplaryCaseForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_id = "exemplary-form"
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return day

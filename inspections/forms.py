@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.form_fields import EARLIEST, Text, text_formfield
 
 from . import scoring
 from .models import Assessment, Grade, Inspection, Semester, SemesterReport, half_validator
@@ -22,6 +25,7 @@ class ReportForm(forms.ModelForm):
     """R61: the member's own text; the figures are filled in by the system."""
 
     class Meta:
+        formfield_callback = text_formfield
         model = SemesterReport
         fields = ["text", "ethics_review"]
         widgets = {
@@ -44,7 +48,7 @@ class ReviewForm(forms.Form):
         choices=[("accept", _("Accept")), ("return", _("Return for changes"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = Text(
         label=_("Comment to the member"),
         required=False,
         max_length=2000,
@@ -62,21 +66,30 @@ class ReviewForm(forms.Form):
         return data
 
 
+def begun_halves(today) -> list[str]:
+    """Half-years from 2000H1 to the one running today, latest first (issue 13 finding 9: an
+    inspection only of a half-year that has begun)."""
+    last = today.year * 2 + (today.month > 6)
+    return [f"{n // 2}H{n % 2 + 1}" for n in range(last, EARLIEST.year * 2 - 1, -1)]
+
+
 class GenerateInspectionForm(forms.Form):
-    half = forms.CharField(
+    half = forms.ChoiceField(
         label=_("Half-year"),
-        max_length=6,
         validators=[half_validator],
         help_text=_("2026H1 is January to June, 2026H2 July to December."),
+        error_messages={"invalid_choice": _("Choose a half-year that has begun.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["half"].choices = [(h, h) for h in begun_halves(timezone.localdate())]
         self.helper = _helper("inspection-generate-form", ("generate", _("Generate inspection")))
 
 
 class FindingsForm(forms.ModelForm):
     class Meta:
+        formfield_callback = text_formfield
         model = Inspection
         fields = ["findings"]
         widgets = {"findings": forms.Textarea(attrs={"rows": 6})}
@@ -90,6 +103,7 @@ class GradeForm(forms.ModelForm):
     """R64: the secretary's grade; outside the score's band a reason is required."""
 
     class Meta:
+        formfield_callback = text_formfield
         model = Assessment
         fields = ["grade", "grade_reason"]
         widgets = {"grade_reason": forms.Textarea(attrs={"rows": 3})}

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .form_fields import PastDate, Text
 from .models import COMMITTEE_ONLY_KINDS, FiveLeadKind, Member
 
 # The type is decided by the first bytes of the content; the name and the browser's word are
@@ -47,17 +46,15 @@ def sanitize_filename(name: str, ext: str) -> str:
 
 class FiveLeadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FiveLeadKind.choices)
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    title = forms.CharField(label=_("Title"), max_length=120)
-    description = forms.CharField(
+    date = PastDate(label=_("Date"))
+    title = Text(label=_("Title"), max_length=120)
+    description = Text(
         label=_("Description"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    outcome = forms.CharField(
+    outcome = Text(
         label=_("Outcome"),
         max_length=2000,
         required=False,
@@ -93,12 +90,6 @@ class FiveLeadForm(forms.Form):
         self.helper.attrs = {"data-once": ""}
         self.helper.form_enctype = "multipart/form-data"
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
-
-    def clean_date(self) -> date:
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return day
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

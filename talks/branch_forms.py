@@ -3,30 +3,18 @@ visits and briefings (R54)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.form_fields import PastDate, Text
 from members.models import Member
 
 from .branch_services import NEXT_STATUSES
 from .models import OpinionStatus, VisitKind
 
 OPINIONS_MAX_LINES = 50
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _not_future(day: date) -> date:
-    if day > timezone.localdate():
-        raise forms.ValidationError(_("The date cannot be in the future."))
-    return day
 
 
 def _helper(label, form_id: str) -> FormHelper:
@@ -39,8 +27,8 @@ def _helper(label, form_id: str) -> FormHelper:
 
 class OpinionStatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
-    answer = forms.CharField(
+    note = Text(label=_("Note"), max_length=500, required=False)
+    answer = Text(
         label=_("Answer to the person"),
         max_length=2000,
         required=False,
@@ -65,18 +53,15 @@ class OpinionStatusForm(forms.Form):
 class BoxOpinionForm(forms.Form):
     """An opinion from the opinion box, entered by the secretary."""
 
-    received_on = forms.DateField(label=_("Received on"), widget=_date_widget())
-    raised_by_name = forms.CharField(label=_("Raised by (if known)"), max_length=60, required=False)
-    content = forms.CharField(
+    received_on = PastDate(label=_("Received on"))
+    raised_by_name = Text(label=_("Raised by (if known)"), max_length=60, required=False)
+    content = Text(
         label=_("Opinion or request"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Add to the queue"), "box-opinion-form")
-
-    def clean_received_on(self) -> date:
-        return _not_future(self.cleaned_data["received_on"])
 
 
 def opinion_lines(text: str) -> list[str]:
@@ -91,8 +76,8 @@ def opinion_lines(text: str) -> list[str]:
 
 
 class SymposiumForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=_date_widget())
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    held_on = PastDate(label=_("Date"))
+    topic = Text(label=_("Topic"), max_length=200)
     party_representatives = forms.IntegerField(
         label=_("Representatives of democratic parties"), min_value=0, max_value=500, initial=0
     )
@@ -102,7 +87,7 @@ class SymposiumForm(forms.Form):
     members_present = forms.IntegerField(
         label=_("Party members"), min_value=0, max_value=500, initial=0
     )
-    participants = forms.CharField(
+    participants = Text(
         label=_("Participants"),
         max_length=2000,
         required=False,
@@ -115,13 +100,13 @@ class SymposiumForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes = forms.CharField(
+    minutes = Text(
         label=_("Minutes"),
         max_length=20000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    opinions = forms.CharField(
+    opinions = Text(
         label=_("Opinions or requests raised"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -138,9 +123,6 @@ class SymposiumForm(forms.Form):
             )
         self.helper = _helper(_("Save"), "symposium-form")
 
-    def clean_held_on(self) -> date:
-        return _not_future(self.cleaned_data["held_on"])
-
     def clean_opinions(self) -> list[str]:
         return opinion_lines(self.cleaned_data["opinions"])
 
@@ -156,27 +138,22 @@ class SymposiumForm(forms.Form):
 
 
 class LeaderVisitForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=_date_widget())
+    date = PastDate(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
-    people_met = forms.CharField(label=_("People met"), max_length=300, required=False)
-    summary = forms.CharField(
-        label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    people_met = Text(label=_("People met"), max_length=300, required=False)
+    summary = Text(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Record the visit"), "visit-form")
         self.helper.form_action = "talks:leader_visit_create"
 
-    def clean_date(self) -> date:
-        return _not_future(self.cleaned_data["date"])
-
 
 class BriefingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=_date_widget())
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    audience = forms.CharField(label=_("Audience"), max_length=200)
-    content = forms.CharField(
+    date = PastDate(label=_("Date"))
+    subject = Text(label=_("Subject"), max_length=200)
+    audience = Text(label=_("Audience"), max_length=200)
+    content = Text(
         label=_("Content"),
         max_length=4000,
         required=False,
@@ -187,6 +164,3 @@ class BriefingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Record the briefing"), "briefing-form")
         self.helper.form_action = "talks:briefing_create"
-
-    def clean_date(self) -> date:
-        return _not_future(self.cleaned_data["date"])

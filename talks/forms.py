@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Assignment, Category, Contact
+from members.form_fields import PastDate, Text
 from members.models import Member
 
 from .models import (
@@ -129,14 +130,12 @@ class TalkLogForm(forms.Form):
         widget=ContactSelect,
         error_messages={"invalid_choice": _("Choose one of your own contacts.")},
     )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    date = PastDate(label=_("Date"))
+    place = Text(label=_("Place"), max_length=100, required=False)
     kind = forms.ChoiceField(
         label=_("What it was"), choices=Kind.CHOICES, widget=forms.RadioSelect, initial=Kind.BOTH
     )
-    content = forms.CharField(
+    content = Text(
         label=_("Content"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -152,7 +151,7 @@ class TalkLogForm(forms.Form):
     explains_policy = forms.BooleanField(
         label=_("This talk explained party policy (宣传解释)"), required=False
     )
-    observation = forms.CharField(
+    observation = Text(
         label=_("Observation of their understanding and practice of party policy (考察意见)"),
         max_length=2000,
         required=False,
@@ -167,7 +166,7 @@ class TalkLogForm(forms.Form):
         empty_label=_("None"),
         error_messages={"invalid_choice": _("Choose an open must-talk event of this contact.")},
     )
-    opinions = forms.CharField(
+    opinions = Text(
         label=_("Opinions or requests raised"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -343,11 +342,8 @@ class MustTalkEventForm(forms.Form):
         required=False,
         help_text=_("Category 4 only: whether the problem was found or reported by the masses."),
     )
-    occurred_on = forms.DateField(
-        label=_("Date of the event"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    note = forms.CharField(
+    occurred_on = PastDate(label=_("Date of the event"))
+    note = Text(
         label=_("Note"),
         max_length=2000,
         required=False,
@@ -364,12 +360,6 @@ class MustTalkEventForm(forms.Form):
             "data-subkinds": json.dumps({str(k): v for k, v in SUBKINDS_BY_CATEGORY.items()}),
         }
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
-
-    def clean_occurred_on(self) -> date:
-        day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return day
 
     def clean(self) -> dict:
         data = super().clean()

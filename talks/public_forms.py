@@ -7,20 +7,12 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.form_fields import Text
 from members.models import Branch
 
 from . import box
 from .confirmation import OPINION_MAX, WORD_MAX
 from .models import OpinionCategory
-
-
-class _CountedCharField(forms.CharField):
-    """Counts a line break as one character, as the browser's maxlength does (a textarea sends
-    \\r\\n)."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
 
 
 class _DenyButton(Submit):
@@ -30,13 +22,13 @@ class _DenyButton(Submit):
 
 
 class ConfirmationForm(forms.Form):
-    word = _CountedCharField(
+    word = Text(
         label=_("A word on the talk (optional)"),
         max_length=WORD_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    opinion = _CountedCharField(
+    opinion = Text(
         label=_("An opinion or request to the party branch (optional)"),
         max_length=OPINION_MAX,
         required=False,
@@ -57,7 +49,7 @@ class BoxForm(forms.Form):
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), empty_label=None
     )
-    content = _CountedCharField(
+    content = Text(
         label=_("Your opinion or request"),
         max_length=box.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),

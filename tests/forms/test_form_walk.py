@@ -48,15 +48,10 @@ PENDING: set[str] = {
     "exemplary-form",
     "export-form",
     "inspection-generate-form",
-    "report-form",
     "review-form",
     "lead-form",
     "box-opinion-form",
     "opinion-status-form",
-    "event-form",
-    # account pages in progress (accounts): their WebTest tests come with them
-    "unlock-form",
-    "unlock-form-*",
 }
 
 FORM_TAG = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
