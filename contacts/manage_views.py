@@ -23,7 +23,7 @@ from members.params import id_param
 
 from . import pairing, services
 from .manage_forms import AssignmentForm, ContactForm, EndAssignmentForm, ReassignForm
-from .models import Assignment, Category, Contact
+from .models import Assignment, Category, Contact, can_read_confidential
 
 LIST_LIMIT = 500
 
@@ -111,7 +111,12 @@ def manage_list(request):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     branch = managed_branch(request)
-    form = ContactForm(request.POST or None, branch=branch)
+    # Only the branch's secretary writes a hardship description; an admin creates without it.
+    form = ContactForm(
+        request.POST or None,
+        branch=branch,
+        may_read_confidential=access.is_secretary_of(request.user, branch.pk),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(
@@ -131,7 +136,13 @@ def contact_create(request):
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk: int):
     contact = managed_contact_or_404(request.user, pk)
-    form = ContactForm(request.POST or None, instance=contact, branch=contact.branch)
+    may_read = can_read_confidential(request.user, contact)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        branch=contact.branch,
+        may_read_confidential=may_read,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(contact=contact, values=form.cleaned_data, by=request.user)
@@ -140,7 +151,7 @@ def contact_edit(request, pk: int):
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("contacts:manage_detail", pk=contact.pk)
-    if contact.category == Category.HARDSHIP and contact.hardship_description:
+    if may_read and contact.hardship_description:
         # The edit form shows the confidential description to the secretary: audited.
         audit(
             AuditAction.VIEW_CONFIDENTIAL,
@@ -289,6 +300,7 @@ def pairing_view(request):
                 {"contact": contacts[cid], "reason": pairing.LEFT_OVER_REASONS[code]}
                 for cid, code in proposal.left_over
             ],
+            "without_teacher": [members[mid] for mid in proposal.without_teacher],
             "ratio": branch.pairing_ratio,
         },
     )

@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts.models import Contact
+from contacts.models import Contact, can_read_confidential
 from members import access
 from members.form_errors import apply_validation_error
 from members.models import Branch
@@ -32,6 +33,7 @@ from .branch_forms import (
 )
 from .forms import MustTalkEventForm
 from .models import (
+    CONFIDENTIAL_CATEGORIES,
     MustTalkEvent,
     Opinion,
     OpinionStatus,
@@ -217,6 +219,21 @@ def branch_event_create(request, contact_pk: int):
         Contact.objects.select_related("branch"), request.user, pk=contact_pk
     )
     form = MustTalkEventForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["category"] in CONFIDENTIAL_CATEGORIES
+        and form.cleaned_data["note"]
+        and not can_read_confidential(request.user, contact)
+    ):
+        # Finding 1: an admin records that a category 4 event exists, never its text.
+        form.add_error(
+            "note",
+            _(
+                "The note of a category 4 event is confidential: leave it empty, the branch "
+                "secretary or the contact's member writes it."
+            ),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.must_talk_event_record(contact=contact, by=request.user, **form.cleaned_data)
@@ -224,7 +241,9 @@ def branch_event_create(request, contact_pk: int):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The must-talk event is recorded."))
-            return redirect("talks:branch_events")
+            # An admin opens a branch's list by naming it.
+            back = f"?branch={contact.branch_id}" if access.is_admin(request.user) else ""
+            return redirect(reverse("talks:branch_events") + back)
     return render(
         request,
         "talks/event_form.html",
