@@ -63,9 +63,3 @@ def healthz(request):
     except Exception:
         return JsonResponse({"database": "down"}, status=503)
     return JsonResponse({"database": "ok"})
-
-
-def server_error(request):
-    """A generic page with the request id and no traceback."""
-    response = render(request, "500.html", status=500)
-    return response
