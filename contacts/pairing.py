@@ -10,7 +10,11 @@ Rules, in order:
    A teacher can only go to a member who has none (R44).
 4. Ties are broken by id, so the same input always gives the same proposal.
 Contacts that cannot be placed (every member at ceil(ratio), or a teacher when every member
-has one) are returned as left over with the reason.
+has one) are returned as left over with the reason, and the members still without a teacher
+once the proposal is applied are named (R44).
+A contact whose member is no longer active (left, deactivated, moved to another branch) counts
+as unassigned: the dashboard flags it and the proposal places it again (its old assignment is
+ended when the new one is applied).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
@@ -33,6 +37,7 @@ REASONS = {
     "same_teaching_group": _("same teaching group"),
     "same_department": _("same department"),
     "balances_ratio": _("balances the ratio"),
+    "member_inactive": _("their member is no longer active"),
 }
 LEFT_OVER_REASONS = {
     "members_full": _("every member already has the ratio's number of contacts"),
@@ -55,6 +60,7 @@ class ContactData:
     category: str
     department_id: int | None = None
     teaching_group: str = ""
+    orphaned: bool = False  # assigned to a member who is no longer active
 
 
 @dataclass
@@ -72,6 +78,8 @@ class Pair:
 class Proposal:
     pairs: list[Pair]
     left_over: list[tuple[int, str]]  # (contact id, reason code)
+    # Members who still have no teacher once every proposed pair is applied (R44).
+    without_teacher: list[int] = field(default_factory=list)
 
 
 def _affinity(member: MemberData, contact: ContactData) -> list[str]:
@@ -138,8 +146,23 @@ def propose(
             has_teacher[best.id] = True
         pairs.append(Pair(best.id, contact.id, reasons))
         load[best.id] += 1
+    orphaned = {c.id for c in contacts if c.orphaned}
+    for pair in pairs:
+        if pair.contact_id in orphaned:
+            pair.reasons.insert(0, "member_inactive")
     pairs.sort(key=lambda p: (p.member_id, p.contact_id))
-    return Proposal(pairs, left_over)
+    return Proposal(pairs, left_over, [m.id for m in members if not has_teacher[m.id]])
+
+
+def orphaned_assignments(branch, today) -> QuerySet[Assignment]:
+    """Assignments in force today of the branch's contacts whose member is no longer an active
+    member of the branch (R53): the contact has nobody to talk with them."""
+    in_force = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    return Assignment.objects.filter(
+        in_force, contact__branch=branch, contact__active=True
+    ).exclude(
+        member__active=True, member__user__is_active=True, member__branch=F("contact__branch")
+    )
 
 
 def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
@@ -163,7 +186,10 @@ def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
         )
         .order_by("pk")
     }
-    assigned = Assignment.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    orphaned = set(orphaned_assignments(branch, today).values_list("contact_id", flat=True))
+    assigned = Assignment.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).exclude(
+        contact_id__in=orphaned
+    )
     contacts = {
         c.pk: c
         for c in Contact.objects.active()
@@ -178,7 +204,7 @@ def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
             for m in members.values()
         ],
         [
-            ContactData(c.pk, c.category, c.department_id, c.teaching_group)
+            ContactData(c.pk, c.category, c.department_id, c.teaching_group, c.pk in orphaned)
             for c in contacts.values()
         ],
         branch.pairing_ratio,

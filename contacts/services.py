@@ -13,6 +13,7 @@ from members.audit import audit
 from members.models import AuditAction, Branch, Member
 
 from .models import ActivistStageChange, Assignment, AssistanceRecord, Category, Contact
+from .pairing import orphaned_assignments
 
 # Functions(assignment=, by=) run in assignment_create's transaction when a contact gets a
 # member: talks passes the contact's open must-talk events on (R51). Filled by higher apps in
@@ -253,15 +254,25 @@ def assignment_reassign(
 def pairing_apply(
     *, branch: Branch, pairs: list[tuple[int, int]], started_on: date, by
 ) -> list[Assignment]:
-    """R53: apply the ticked rows of a pairing proposal in one transaction: all or nothing."""
+    """R53: apply the ticked rows of a pairing proposal in one transaction: all or nothing.
+
+    A contact whose member is no longer active has that assignment ended the day before."""
     members = {m.pk: m for m in Member.objects.active().filter(branch=branch)}
     contacts = {c.pk: c for c in Contact.objects.active().filter(branch=branch)}
+    orphaned = {a.contact_id: a for a in orphaned_assignments(branch, started_on)}
     created = []
     for member_id, contact_id in sorted(pairs):
         member, contact = members.get(member_id), contacts.get(contact_id)
         if member is None or contact is None:
             raise ValidationError(_("The proposal is out of date: ask for a new one."))
         try:
+            if contact_id in orphaned:
+                assignment_end(
+                    assignment=orphaned[contact_id],
+                    ended_on=started_on - timedelta(days=1),
+                    reason=str(_("The member is no longer active.")),
+                    by=by,
+                )
             created.append(
                 assignment_create(member=member, contact=contact, started_on=started_on, by=by)
             )

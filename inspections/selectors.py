@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contacts.pairing import orphaned_assignments
 from members.models import Branch, Member
 from members.params import id_param
 from talks import confirmation, obligations
@@ -216,6 +217,12 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         "events": events,
         "event_totals": {state.value: event_totals[state.value] for state in EventState},
         "without_teacher": [m for m in members if not m.has_teacher],
+        # R53: contacts still assigned to a member who is no longer active (one query).
+        "orphaned": list(
+            orphaned_assignments(branch, today)
+            .select_related("contact", "member")
+            .order_by("contact__name", "pk")
+        ),
         "opinions": _opinion_ages(Opinion.objects.filter(branch=branch), today),
         "age_buckets": AGE_BUCKETS,
         "symposiums": symposiums,

@@ -127,16 +127,17 @@ def symposium_record(
     symposium.full_clean()
     symposium.save()
     symposium.members_attended.set(members_attended)
-    today = timezone.localdate()
     for line in opinions:
+        # R43: raised at the symposium, so its age (and deadline) starts on the symposium's
+        # date, however many days later the minutes are recorded.
         opinion_enqueue(
             opinion=Opinion(
                 branch=branch,
                 source=OpinionSource.SYMPOSIUM,
                 symposium=symposium,
                 content=line,
-                received_on=today,
-                due_on=today + timedelta(days=branch.opinion_deadline_days),
+                received_on=held_on,
+                due_on=held_on + timedelta(days=branch.opinion_deadline_days),
             ),
             by=by,
         )
