@@ -47,7 +47,15 @@ from talks.models import (
 )
 from talks.obligations import Month, months_between
 
-from .models import CaseKind, ExemplaryCase, ReportStatus, Semester, SemesterReport
+from .models import (
+    CaseKind,
+    EthicsKind,
+    EthicsNote,
+    ExemplaryCase,
+    ReportStatus,
+    Semester,
+    SemesterReport,
+)
 
 DEMO_PASSWORD = "liaison-demo"
 DEMO_LOGINS = [
@@ -179,6 +187,7 @@ class DemoBuilder:
         self.make_branch_records(branches, members)
         self.make_leads_and_reports(members)
         self.make_demo_people(branches, members)
+        self.make_rules_examples(branches, members)
         return self.counts
 
     def branch_name(self, i: int) -> str:
@@ -590,6 +599,63 @@ class DemoBuilder:
                 )
         self.bulk(FiveLeadActivity, activities, batch_size=5000)
         self.bulk(SemesterReport, reports)
+
+    def make_rules_examples(self, branches, members) -> None:
+        """Issue 15's rules, visible in the demo: talks explaining party policy (R41), members
+        present at symposiums (R410 handbook), 师德 self-reviews and the secretary's
+        commendation and standing concern (R48), and a member of the first branch with no
+        contact, so nothing due: no rate, no score, flagged (R45/R64)."""
+        # R41: about one talk in six explained party policy.
+        ids = list(TalkLog.objects.filter(is_talk=True).values_list("pk", flat=True))
+        TalkLog.objects.filter(pk__in=ids[::6]).update(explains_policy=True)
+        # R410: the first eight members of each branch (the demo logins among them) sat in its
+        # symposiums.
+        by_branch: dict[int, list[Member]] = {}
+        for member in members:
+            by_branch.setdefault(member.branch_id, []).append(member)
+        Through = Symposium.members_attended.through
+        self.bulk(
+            Through,
+            [
+                Through(symposium_id=s.pk, member_id=m.pk)
+                for s in Symposium.objects.all()
+                for m in by_branch.get(s.branch_id, [])[:8]
+            ],
+        )
+        # R48: the members' own review in the reports they wrote.
+        SemesterReport.objects.update(
+            ethics_review="团结协作，主动承担备课组工作；廉洁从教，不收受家长礼品；为人师表，"
+            "言行一致。"
+        )
+        first = [m for m in members if m.branch_id == branches[0].pk]
+        secretary = next(m for m in first if m.role == Role.SECRETARY)
+        EthicsNote.objects.bulk_create(
+            [
+                EthicsNote(
+                    member=first[2],
+                    kind=EthicsKind.COMMENDATION,
+                    text="主动帮扶青年教师，所带班级期中成绩进步明显。",
+                    recorded_on=self.today - timedelta(days=20),
+                    recorded_by_id=secretary.user_id,
+                ),
+                EthicsNote(
+                    member=first[3],
+                    kind=EthicsKind.CONCERN,
+                    text="有家长反映其在校外有偿补课，支部已约谈本人，待核实。",
+                    recorded_on=self.today - timedelta(days=10),
+                    recorded_by_id=secretary.user_id,
+                ),
+            ]
+        )
+        # R45/R64: a member who joined the branch and has no contact yet: nothing due.
+        newcomer = get_user_model().objects.create(
+            username="demo-newcomer", password="!", email="demo-newcomer@school.test"
+        )
+        # Finding 8: like a member from the roster import, they choose a password at first login
+        # (the secretary hands them a set-password link on the members' accounts page).
+        Member.objects.create(
+            user=newcomer, name="孙老师（新调入）", branch=branches[0], must_set_password=True
+        )
 
     def make_demo_people(self, branches, members) -> None:
         """The four demo logins of the README, on the first branch."""

@@ -16,7 +16,7 @@ def seeded(db, settings):
 
 def test_seed_demo_builds_the_demo_college(seeded, rf):
     assert Branch.objects.count() == 3
-    assert Member.objects.filter(branch__isnull=False).count() == 75
+    assert Member.objects.filter(branch__isnull=False).count() == 75 + 1  # + the newcomer (R45/R64)
     assert set(Contact.objects.values_list("category", flat=True)) == set(Category.values)
     assert TalkLog.objects.count() > 500
     assert MustTalkEvent.objects.filter(closed_on__isnull=True).exists()
@@ -46,7 +46,7 @@ def test_seed_demo_scale_multiplies_members(db, settings):
     settings.DEBUG = True
     call_command("seed_demo", "--scale", "2", stdout=open("/dev/null", "w"))
     assert Branch.objects.count() == 6
-    assert Member.objects.filter(branch__isnull=False).count() == 150
+    assert Member.objects.filter(branch__isnull=False).count() == 150 + 1
 
 
 def test_r61_my_page_shows_the_semester_report_status(client_for, member_a, teacher_a):
@@ -65,3 +65,16 @@ def test_r61_my_page_shows_the_semester_report_status(client_for, member_a, teac
     html = client_for(member_a).get(reverse("talks:my_page")).content.decode()
     assert "本学期" in html
     assert reverse("inspections:report_mine", args=[semester.pk]) in html
+
+
+def test_seed_demo_shows_issue_15_rules(seeded):
+    """R41, R48, R410 and R45/R64 have examples in the demo a newcomer opens."""
+    from inspections.models import EthicsKind, EthicsNote, SemesterReport
+    from talks.models import Symposium
+
+    assert TalkLog.objects.filter(explains_policy=True).exists()
+    assert Symposium.members_attended.through.objects.exists()
+    assert not SemesterReport.objects.filter(ethics_review="").exists()
+    assert EthicsNote.objects.filter(kind=EthicsKind.CONCERN, lifted_on__isnull=True).exists()
+    assert EthicsNote.objects.filter(kind=EthicsKind.COMMENDATION).exists()
+    assert Member.objects.filter(branch__isnull=False, assignments__isnull=True).exists()
