@@ -91,6 +91,16 @@ class FiveLeadForm(forms.Form):
         self.helper.form_enctype = "multipart/form-data"
         self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))
 
+    def clean(self):
+        data = super().clean()
+        if self.errors and "evidence" not in self.errors and data.get("evidence"):
+            # A page cannot be given a chosen file back: say so instead of dropping it silently.
+            self.add_error(
+                "evidence",
+                _("The form has an error elsewhere, so the file was not kept: choose it again."),
+            )
+        return data
+
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if not upload:

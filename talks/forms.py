@@ -132,8 +132,10 @@ class TalkLogForm(forms.Form):
     )
     date = PastDate(label=_("Date"))
     place = Text(label=_("Place"), max_length=100, required=False)
+    # A talk by default: the form is opened to "log a talk", and only a talk closes a must-talk
+    # event. "Both" counts one entry twice in the month (R45), so it is never preselected.
     kind = forms.ChoiceField(
-        label=_("What it was"), choices=Kind.CHOICES, widget=forms.RadioSelect, initial=Kind.BOTH
+        label=_("What it was"), choices=Kind.CHOICES, widget=forms.RadioSelect, initial=Kind.TALK
     )
     content = Text(
         label=_("Content"),

@@ -27,6 +27,44 @@ from .models import (
     TalkLog,
 )
 
+# Back and Save again (the page is reloaded with a fresh token and the typed fields refilled) must
+# not make a second record: the same talk typed again within this time is refused.
+TYPED_TWICE_WINDOW = timedelta(hours=24)
+
+
+class TalkTypedTwice(Exception):
+    """The same talk (member, contact, date, kind, content) was saved a moment ago."""
+
+    def __init__(self, talk: TalkLog):
+        super().__init__(talk.pk)
+        self.talk = talk
+
+
+def _fingerprint(content: str) -> str:
+    return " ".join(content.split())
+
+
+def _refuse_typed_twice(
+    *,
+    member: Member,
+    assignment: Assignment,
+    date: date,
+    is_talk: bool,
+    is_work_report: bool,
+    content: str,
+) -> None:
+    recent = TalkLog.objects.filter(
+        member=member,
+        contact_id=assignment.contact_id,
+        date=date,
+        is_talk=is_talk,
+        is_work_report=is_work_report,
+        created_at__gte=timezone.now() - TYPED_TWICE_WINDOW,
+    ).only("pk", "content", "created_at")
+    for talk in recent:
+        if _fingerprint(talk.content) == _fingerprint(content):
+            raise TalkTypedTwice(talk)
+
 
 def _check_closes(event: MustTalkEvent, *, member: Member, contact_id: int, is_talk: bool) -> None:
     """R51: only a talk (not a work report heard alone) with the event's contact, by the member
@@ -114,9 +152,18 @@ def talk_log_record(
 ) -> TalkLog:
     """Write one handbook entry. The same submission token twice (a double submit, also two
     requests in parallel) gives back the first entry instead of a second one: the token's
-    unique index refuses the second row, so the first is read only then."""
+    unique index refuses the second row, so the first is read only then. The same talk typed
+    again (Back and Save again brings a new token) raises TalkTypedTwice with the saved one."""
     if assignment.member_id != member.pk:
         raise PermissionDenied
+    _refuse_typed_twice(
+        member=member,
+        assignment=assignment,
+        date=date,
+        is_talk=is_talk,
+        is_work_report=is_work_report,
+        content=content,
+    )
     if must_talk_event is not None:
         _check_closes(
             must_talk_event, member=member, contact_id=assignment.contact_id, is_talk=is_talk

@@ -129,14 +129,35 @@ def talk_create(request):
                     by=request.user,
                     **_service_kwargs(form),
                 )
+            except services.TalkTypedTwice as twice:
+                messages.warning(
+                    request,
+                    _(
+                        "This talk was already saved at %(time)s: here it is. It was not saved "
+                        "a second time."
+                    )
+                    % {"time": timezone.localtime(twice.talk.created_at).strftime("%H:%M")},
+                )
+                return redirect("talks:talk_detail", pk=twice.talk.pk)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, _("The talk is recorded in your handbook."))
                 return redirect("talks:talk_detail", pk=talk.pk)
     else:
-        form = TalkLogForm(member=member, initial={"contact": request.GET.get("contact")})
+        form = TalkLogForm(member=member, initial=_talk_initial(request, member))
     return render(request, "talks/talk_form.html", {"form": form, "talk": None})
+
+
+def _talk_initial(request, member) -> dict:
+    """?contact=<pk>, or ?event=<pk> from a must-talk event: that event and its contact chosen,
+    and the record a talk (only a talk closes it)."""
+    event_id = request.GET.get("event", "")
+    if event_id.isdigit() and int(event_id) < 2**63:
+        event = MustTalkEvent.objects.open().filter(member=member, pk=event_id).first()
+        if event is not None:
+            return {"contact": event.contact_id, "must_talk_event": event.pk, "kind": Kind.TALK}
+    return {"contact": request.GET.get("contact")}
 
 
 @login_required

@@ -35,21 +35,15 @@ PENDING: set[str] = {
     "logout-form",
     "language-form",
     "login-form",
-    "pairing-form",
     "roster-apply-form",
     "roster-upload-form",
     "talk-delete-form",
-    "assistance-form",
     "assign-form",
-    "contact-form",
     "assignment-end-form",
     "reassign-form",
-    "settings-form",
     "exemplary-form",
     "export-form",
-    "inspection-generate-form",
     "review-form",
-    "lead-form",
     "box-opinion-form",
     "opinion-status-form",
 }
@@ -125,6 +119,7 @@ def kwargs_for(member_a, branch):
         "current": OpinionStatus.RECEIVED,
         "user": member_a.user,
         "by": member_a.user,
+        "may_read_confidential": True,
     }
 
     def make(cls) -> dict:
