@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from contacts.models import (
@@ -188,6 +189,7 @@ class DemoBuilder:
         self.make_leads_and_reports(members)
         self.make_demo_people(branches, members)
         self.make_rules_examples(branches, members)
+        self.make_jobs_examples(branches, members)
         return self.counts
 
     def branch_name(self, i: int) -> str:
@@ -656,6 +658,49 @@ class DemoBuilder:
         Member.objects.create(
             user=newcomer, name="孙老师（新调入）", branch=branches[0], must_set_password=True
         )
+
+    def make_jobs_examples(self, branches, members) -> None:
+        """Issue 15's job and event rules, visible in the demo: category 4 events found or
+        reported by the masses and 离休 apart from 退休 (R51); the demo member's report of the
+        last finished semester returned with its own resubmission deadline (R61); a member of
+        the first branch made inactive, whose contacts the dashboard flags and the pairing
+        proposal places again (R53)."""
+        conduct = list(
+            MustTalkEvent.objects.filter(category="4").order_by("pk").values_list("pk", flat=True)
+        )
+        MustTalkEvent.objects.filter(pk__in=conduct[::2]).update(how_known="reported")
+        MustTalkEvent.objects.filter(pk__in=conduct[1::2]).update(how_known="found")
+        job_changes = list(
+            MustTalkEvent.objects.filter(category="1").order_by("pk").values_list("pk", flat=True)
+        )
+        MustTalkEvent.objects.filter(pk__in=job_changes[::3]).update(sub_kind="lixiu")
+        SemesterReport.objects.filter(submitted_at__isnull=False).update(
+            first_submitted_at=F("submitted_at")
+        )
+        first = [m for m in members if m.branch_id == branches[0].pk]
+        finished = [s for s in self.semesters if s.end_on < self.today]
+        if finished:
+            returned_on = self.today - timedelta(days=3)
+            SemesterReport.objects.update_or_create(
+                member=first[6],
+                semester=finished[-1],
+                defaults={
+                    "text": "本学期按要求联系群众，每月谈话并听取工作汇报。",
+                    "status": ReportStatus.RETURNED,
+                    "submitted_at": timezone.make_aware(
+                        datetime.combine(finished[-1].end_on + timedelta(days=5), time(9))
+                    ),
+                    "first_submitted_at": timezone.make_aware(
+                        datetime.combine(finished[-1].end_on + timedelta(days=5), time(9))
+                    ),
+                    "reviewer_comment": "请补充五必谈的谈话情况和反映意见的办理结果。",
+                    "reviewed_by_id": first[0].user_id,
+                    "reviewed_at": timezone.make_aware(datetime.combine(returned_on, time(10))),
+                    "resubmit_due_on": returned_on + timedelta(days=branches[0].resubmission_days),
+                },
+            )
+        # R53: a member who left; their contacts are still assigned to them.
+        Member.objects.filter(pk=first[12].pk).update(active=False)
 
     def make_demo_people(self, branches, members) -> None:
         """The four demo logins of the README, on the first branch."""

@@ -35,12 +35,16 @@ document.addEventListener("DOMContentLoaded", () => {
     const map = JSON.parse(eventForm.dataset.subkinds);
     const category = eventForm.querySelector("select[name=category]");
     const subKind = eventForm.querySelector("select[name=sub_kind]");
+    // R51: "found or reported by the masses" is asked of category 4 only.
+    const howKnown = eventForm.querySelector("select[name=how_known]");
+    const howKnownBlock = howKnown && (howKnown.closest(".mb-3") || howKnown.parentElement);
     const update = () => {
       const allowed = map[category.value] || [];
       Array.from(subKind.options).forEach((opt) => {
         opt.hidden = !allowed.includes(opt.value);
       });
       if (!allowed.includes(subKind.value)) subKind.value = allowed[0] || "";
+      if (howKnownBlock) howKnownBlock.hidden = category.value !== "4";
     };
     category.addEventListener("change", update);
     update();
