@@ -78,9 +78,20 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
 SCHOOL_NAME = env_str("SCHOOL_NAME", "示范学院")
+# Issue 17: the WeCom and DingTalk API bases (a proxy, or the tests' local stand-in); the keys
+# and secrets are entered in the app (school and branch settings), never a URL.
+WECOM_API_BASE = env_url(
+    "WECOM_API_BASE", "https://qyapi.weixin.qq.com", {"http", "https"}
+).rstrip("/")
+DINGTALK_API_BASE = env_url(
+    "DINGTALK_API_BASE", "https://oapi.dingtalk.com", {"http", "https"}
+).rstrip("/")
+# Seconds to wait for either API before the send counts as a timeout (retried with backoff).
+CHANNEL_TIMEOUT = env_int("CHANNEL_TIMEOUT", 10)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site that hides confidential fields and audits every change (not the stock one).
+    "members.admin_site.LiaisonAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -709,12 +709,10 @@ class DemoBuilder:
         first = [m for m in members if m.branch_id == branches[0].pk]
         for member, username in ((first[0], "demo-secretary"), (first[6], "demo-member")):
             User.objects.filter(pk=member.user_id).update(username=username)
+        # The school admin is an application role, not a Django superuser: /admin/ is for the
+        # operations account (README "运维账号 / Operations account"), which the demo does not make.
         admin_user = User.objects.create(
-            username="demo-admin",
-            password=password,
-            email="demo-admin@school.test",
-            is_staff=True,
-            is_superuser=True,
+            username="demo-admin", password=password, email="demo-admin@school.test"
         )
         Member.objects.create(user=admin_user, name="吴管理员", is_school_admin=True)
         leader_user = User.objects.create(
