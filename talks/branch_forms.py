@@ -144,6 +144,8 @@ class LeaderVisitForm(forms.Form):
     summary = Text(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
+        # Both forms share the leader's page: distinct element ids keep each label on its field.
+        kwargs.setdefault("auto_id", "id_visit_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Record the visit"), "visit-form")
         self.helper.form_action = "talks:leader_visit_create"
@@ -161,6 +163,7 @@ class BriefingForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_briefing_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Record the briefing"), "briefing-form")
         self.helper.form_action = "talks:briefing_create"
