@@ -73,7 +73,10 @@ def test_r62_stored_inspection_draws_the_same_chart_after_talks_change(inspectio
     assert inspection_charts(inspection.data) == before
 
 
-def test_r64_assessment_page_and_pdf_show_score_charts(secretary, member_a, client_for, tmp_path):
+def test_r64_assessment_page_and_pdf_show_score_charts(
+    secretary, member_a, teacher_a, client_for, tmp_path
+):
+    # teacher_a: member_a has months due, so a score in the charts (nothing due: no score).
     semester = Semester.objects.create(
         name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
     )

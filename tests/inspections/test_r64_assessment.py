@@ -85,8 +85,9 @@ def test_r64_basic_condition_rule():
 
 
 def test_r64_grade_outside_band_needs_reason_shown_in_pdf(
-    secretary, member_a, semester, client_for, tmp_path
+    secretary, member_a, teacher_a, semester, client_for, tmp_path
 ):
+    # teacher_a: member_a has months due, so a computed score and a band (R45/R64).
     (row,) = [
         a
         for a in services.assessments_compute(semester=semester, branches=[member_a.branch])
