@@ -228,6 +228,11 @@ class Member(models.Model):
     # The newest one-time set-password link; part of its token (members/tokens.py), so issuing
     # another link voids the older one.
     password_link_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Issue 17: where the member's reminders go besides the in-app list (which has them all).
+    wecom_userid = models.CharField(_("WeCom account"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    notify_email = models.BooleanField(_("reminders by email"), default=True)
+    notify_wecom = models.BooleanField(_("reminders in WeCom"), default=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -503,3 +508,108 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+# --- Issue 17: WeCom and DingTalk channels of the notification outbox (members/channels.py) ---
+
+
+class Channel(models.TextChoices):
+    WECOM_APP = "wecom_app", _("WeCom app message")
+    WECOM_ROBOT = "wecom_robot", _("WeCom group robot")
+    DINGTALK_ROBOT = "dingtalk_robot", _("DingTalk group robot")
+
+
+class SchoolChannels(models.Model):
+    """The school's self-built WeCom app (one row, pk=1). Only ids and the secret: the API base
+    is the WECOM_API_BASE setting, never something a user types (no request forgery)."""
+
+    wecom_corp_id = models.CharField(_("WeCom corp ID"), max_length=64, blank=True)
+    wecom_agent_id = models.CharField(_("WeCom app AgentId"), max_length=20, blank=True)
+    wecom_secret = models.CharField(_("WeCom app Secret"), max_length=128, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("school message channels")
+        verbose_name_plural = _("school message channels")
+
+    @classmethod
+    def current(cls) -> "SchoolChannels":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def wecom_ready(self) -> bool:
+        return bool(self.wecom_corp_id and self.wecom_agent_id and self.wecom_secret)
+
+
+class BranchChannels(models.Model):
+    """A branch's group robots: the WeCom robot's key, the DingTalk robot's access token and
+    signing secret. Keys only, never a URL."""
+
+    branch = models.OneToOneField(
+        Branch, on_delete=models.CASCADE, related_name="channels", primary_key=True
+    )
+    wecom_robot_key = models.CharField(_("WeCom group robot key"), max_length=128, blank=True)
+    dingtalk_token = models.CharField(_("DingTalk robot access token"), max_length=128, blank=True)
+    dingtalk_secret = models.CharField(
+        _("DingTalk robot signing secret"), max_length=128, blank=True
+    )
+    mention_members = models.BooleanField(_("@-mention the members behind"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("branch message channels")
+        verbose_name_plural = _("branch message channels")
+
+    def robots(self) -> list[str]:
+        found = []
+        if self.wecom_robot_key:
+            found.append(Channel.WECOM_ROBOT)
+        if self.dingtalk_token and self.dingtalk_secret:
+            found.append(Channel.DINGTALK_ROBOT)
+        return found
+
+
+class ChannelMessage(models.Model):
+    """One message on one channel: the outbox row of WeCom and DingTalk sends.
+
+    Unique on (kind, period, recipient_key, channel): a member's app message has the key
+    "u<user id>", a branch group's "b<branch id>". Sent only by whoever moved it from pending to
+    sending (conditional UPDATE), as the email outbox (members.notify).
+    """
+
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    kind = models.CharField(max_length=20)
+    period = models.CharField(max_length=40)
+    recipient_key = models.CharField(max_length=24)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    # @-mentions of a group message (only when the branch turned them on): userids and mobiles.
+    mentions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The API's own reason (errcode and errmsg) or "timeout"/"HTTP 502": never a URL or key.
+    last_error = models.CharField(max_length=300, blank=True)
+    claim = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "recipient_key", "channel"],
+                name="one_channel_message_per_period",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} {self.period} {self.recipient_key}"

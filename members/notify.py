@@ -28,6 +28,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import channels
 from .models import EmailState, Notification
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def claim_batch(ids: list[int]) -> list[Notification]:
         return []
     return list(
         Notification.objects.filter(claim=token, email_state=EmailState.SENDING)
-        .select_related("recipient")
+        .select_related("recipient__member")
         .order_by("pk")
     )
 
@@ -124,10 +125,13 @@ def send_pending(rows, batch_size: int | None = None, limit: int | None = None) 
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(
+    sent = sum(
         send_batch(claim_batch(ids[start : start + batch_size]))
         for start in range(0, len(ids), batch_size)
     )
+    # Issue 17: their WeCom/DingTalk copies (own outbox rows, own exactly-once claims).
+    channels.deliver(rows)
+    return sent
 
 
 def send_batch(batch: list[Notification]) -> int:
@@ -182,7 +186,9 @@ def send_claimed(notification: Notification, connection=None) -> None:
     `connection`: a mail connection shared by a batch (send_batch); by default one of its own.
     """
     address = notification.recipient.email
-    if not address:
+    member = getattr(notification.recipient, "member", None)
+    # Issue 17: a member may turn email off (the in-app list and WeCom still have it).
+    if not address or (member is not None and not member.notify_email):
         _finish(notification, EmailState.SKIPPED)
         return
     link = f"{settings.SITE_URL}{notification.link}" if notification.link else ""
@@ -234,7 +240,9 @@ def send_one(notification_id: int) -> bool:
     """Claim and send one notification. False when another worker had it already."""
     if not claim(notification_id):
         return False
-    send_claimed(Notification.objects.select_related("recipient").get(pk=notification_id))
+    send_claimed(
+        Notification.objects.select_related("recipient__member").get(pk=notification_id)
+    )
     return True
 
 
