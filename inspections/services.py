@@ -701,8 +701,11 @@ def inspection_generate(
     data = inspection_data(branch=branch, half=half, today=today)
     start, end = half_bounds(half)
     with transaction.atomic():
-        # R64: the figures of every semester the half covers are frozen again.
-        for semester in Semester.objects.filter(start_on__lte=end, end_on__gte=start):
+        # R64: the figures of every ended semester the half covers are frozen again (a semester
+        # still running keeps following the data until its report is submitted).
+        for semester in Semester.objects.filter(
+            start_on__lte=end, end_on__gte=start, end_on__lt=today or timezone.localdate()
+        ):
             figures_freeze(
                 members=Member.objects.active().filter(branch=branch),
                 semester=semester,

@@ -125,3 +125,10 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
     assert report.figures == frozen.figures
     assert report.figures["completion_rate"] == mine.figures["completion_rate"] == 0.8
     assert Month(2027, 1).__str__() in report.figures["months"]
+
+
+def test_r64_inspection_during_a_running_semester_freezes_nothing(member_a, teacher_a, semester):
+    """A running semester keeps following the data until its report is submitted."""
+    with at(2026, 12, 2, 9):
+        services.inspection_generate(branch=member_a.branch, half="2026H2")
+    assert not FrozenFigures.objects.exists()
