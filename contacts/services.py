@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,13 @@ def contact_update(*, contact: Contact, values: dict, by) -> Contact:
         open_assignment = Assignment.objects.open().filter(contact=contact).first()
         if open_assignment is not None:
             if contact.category == Category.TEACHER:
-                _check_r44(open_assignment.member, field="category")
+                _check_general_teacher(contact, field="category")
+                _check_r44(
+                    open_assignment.member,
+                    field="category",
+                    on=open_assignment.started_on,
+                    exclude_pk=open_assignment.pk,
+                )
             open_assignment.contact_category = contact.category
             _save_assignment(open_assignment, field="category", r44_field="category")
     contact.save()
@@ -135,15 +142,40 @@ def _r44_error(member: Member, teacher: Assignment | None, field: str) -> Valida
     return ValidationError({field: message})
 
 
-def _check_r44(member: Member, field: str = "member") -> None:
-    teacher = (
-        Assignment.objects.open()
-        .filter(member=member, contact_category=Category.TEACHER)
-        .select_related("contact")
-        .first()
+def _overlapping(started_on: date):
+    """Assignments in force on any day from `started_on` on (an end date in the future counts
+    until it passes): a new open assignment from that day would overlap them (finding 4)."""
+    return Assignment.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+
+
+def _check_r44(
+    member: Member, field: str = "member", on: date | None = None, exclude_pk: int | None = None
+) -> None:
+    """R44: one teacher at a time; a teacher assignment ending in the future still counts."""
+    teachers = _overlapping(on or timezone.localdate()).filter(
+        member=member, contact_category=Category.TEACHER
     )
+    teacher = teachers.exclude(pk=exclude_pk).select_related("contact").first()
     if teacher is not None:
         raise _r44_error(member, teacher, field)
+
+
+def _check_general_teacher(contact: Contact, field: str = "member") -> None:
+    """R44: a 一般教师 is not a party member: a contact with an active member's staff number is
+    refused as a teacher."""
+    if not contact.staff_no:
+        return
+    member = Member.objects.active().filter(staff_no=contact.staff_no).first()
+    if member is not None:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(contact)s has the staff number of the party member %(member)s: a teacher "
+                    "to liaise with must be a general teacher, not a party member."
+                )
+                % {"contact": contact.name, "member": member.name}
+            }
+        )
 
 
 def _save_assignment(
@@ -157,7 +189,11 @@ def _save_assignment(
     except IntegrityError as error:
         # PostgreSQL names the constraint; SQLite names the column of the partial unique index.
         text = str(error)
-        if "r44_one_open_teacher_per_member" in text or "assignment.member_id" in text:
+        if (
+            "r44_one_open_teacher_per_member" in text
+            or "r44_teacher_no_overlap" in text
+            or "assignment.member_id" in text
+        ):
             raise _r44_error(assignment.member, None, r44_field) from error
         raise ValidationError({field: _("This contact already has a member assigned.")}) from error
 
@@ -167,16 +203,32 @@ def assignment_create(*, member: Member, contact: Contact, started_on: date, by)
     """Assign a contact to a member of the same branch from `started_on` (R44 enforced)."""
     if member.branch_id != contact.branch_id or not member.active:
         raise ValidationError({"member": _("Choose an active member of the contact's branch.")})
-    current = Assignment.objects.open().filter(contact=contact).select_related("member").first()
-    if current is not None:
+    current = _overlapping(started_on).filter(contact=contact).select_related("member").first()
+    if current is not None and current.ended_on is None:
         raise ValidationError(
             {
                 "contact": _("%(contact)s is already assigned to %(member)s: reassign instead.")
                 % {"contact": contact.name, "member": current.member.name}
             }
         )
+    if current is not None:
+        # Finding 4: an end date in the future counts until it passes.
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "%(contact)s is assigned to %(member)s until %(until)s: start after that "
+                    "day, or change that assignment first."
+                )
+                % {
+                    "contact": contact.name,
+                    "member": current.member.name,
+                    "until": current.ended_on,
+                }
+            }
+        )
     if contact.category == Category.TEACHER:
-        _check_r44(member)
+        _check_general_teacher(contact)
+        _check_r44(member, on=started_on)
     assignment = Assignment(
         member=member,
         contact=contact,
@@ -242,7 +294,8 @@ def assignment_reassign(
         )
     contact = assignment.contact
     if contact.category == Category.TEACHER:
-        _check_r44(member)
+        _check_general_teacher(contact)
+        _check_r44(member, on=on)
     assignment_end(assignment=assignment, ended_on=on - timedelta(days=1), reason=reason, by=by)
     try:
         return assignment_create(member=member, contact=contact, started_on=on, by=by)
