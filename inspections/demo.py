@@ -36,13 +36,16 @@ from members.models import (
 from talks.models import (
     SUBKINDS_BY_CATEGORY,
     Briefing,
+    ConfirmationState,
     LeaderVisit,
     MustTalkEvent,
     Opinion,
+    OpinionCategory,
     OpinionSource,
     OpinionStatus,
     OpinionStatusChange,
     Symposium,
+    TalkConfirmation,
     TalkLog,
     VisitKind,
 )
@@ -190,6 +193,7 @@ class DemoBuilder:
         self.make_demo_people(branches, members)
         self.make_rules_examples(branches, members)
         self.make_jobs_examples(branches, members)
+        self.make_masses_examples(branches, members)
         return self.counts
 
     def branch_name(self, i: int) -> str:
@@ -701,6 +705,65 @@ class DemoBuilder:
             )
         # R53: a member who left; their contacts are still assigned to them.
         Member.objects.filter(pk=first[12].pk).update(active=False)
+
+    def make_masses_examples(self, branches, members) -> None:
+        """Issue 16, visible in the demo: contacts confirmed about half of the last two months'
+        talks and some are still awaited (R42); one talk of the demo member's the contact says
+        did not take place, flagged on the first branch's dashboard; box opinions have a
+        category (R43)."""
+        since = self.today - timedelta(days=60)
+        recent = list(
+            TalkLog.objects.filter(date__gte=since).order_by("pk").values_list("pk", "version")
+        )
+        now = timezone.now()
+        confirmed, pending = set(recent[::2]), set(recent[1::5]) - set(recent[::2])
+        self.bulk(
+            TalkConfirmation,
+            [
+                TalkConfirmation(
+                    talk_id=pk,
+                    version=version,
+                    created_at=now - timedelta(days=3),
+                    expires_at=now + timedelta(days=11),
+                    answer=ConfirmationState.CONFIRMED if (pk, version) in confirmed else "",
+                    answered_at=now - timedelta(days=2) if (pk, version) in confirmed else None,
+                )
+                for pk, version in sorted(confirmed | pending)
+            ],
+            batch_size=5000,
+        )
+        TalkLog.objects.filter(pk__in=[pk for pk, _v in confirmed]).update(
+            confirmation_state=ConfirmationState.CONFIRMED
+        )
+        TalkLog.objects.filter(pk__in=[pk for pk, _v in pending]).update(
+            confirmation_state=ConfirmationState.PENDING
+        )
+        first = [m for m in members if m.branch_id == branches[0].pk]
+        denied = (
+            TalkLog.objects.filter(member=first[6], date__gte=since)
+            .exclude(confirmation_state=ConfirmationState.CONFIRMED)
+            .order_by("-date")
+            .first()
+        )
+        if denied is not None:
+            TalkConfirmation.objects.filter(talk=denied).delete()
+            TalkConfirmation.objects.create(
+                talk=denied,
+                version=denied.version,
+                created_at=now - timedelta(days=1),
+                expires_at=now + timedelta(days=13),
+                answer=ConfirmationState.DENIED,
+                word="这个月没有和我谈过话。",
+                answered_at=now - timedelta(hours=20),
+            )
+            TalkLog.objects.filter(pk=denied.pk).update(
+                confirmation_state=ConfirmationState.DENIED
+            )
+        box = list(Opinion.objects.filter(source=OpinionSource.BOX).values_list("pk", flat=True))
+        for k, category in enumerate(OpinionCategory.values):
+            Opinion.objects.filter(pk__in=box[k :: len(OpinionCategory.values)]).update(
+                category=category
+            )
 
     def make_demo_people(self, branches, members) -> None:
         """The four demo logins of the README, on the first branch."""
