@@ -74,9 +74,7 @@ def test_issue14_every_text_field_counts_line_breaks_as_the_browser_does():
     assert not problems, "\n".join(problems)
 
 
-def test_issue14_text_at_the_browsers_limit_with_line_breaks_is_accepted(
-    app, member_a, hardship_a
-):
+def test_issue14_text_at_the_browsers_limit_with_line_breaks_is_accepted(app, member_a, hardship_a):
     """`maxlength="2000"` lets a browser send 2000 characters counting a line break as one; the
     server used to count \\r\\n as two and refuse with Django's stiff message."""
     page = app.get(

@@ -34,10 +34,13 @@ def post_lead(client, url=None, **overrides):
     return client.post(url or reverse("members:lead_create"), data)
 
 
-def test_r46_member_records_and_lists_an_activity(client_for, member_a):
+def test_r46_member_records_and_lists_an_activity(app, client_for, member_a):
+    """The form as the page submits it (issue 14), with a file whose name and type lie."""
     client = client_for(member_a)
-    upload = SimpleUploadedFile("../../教案 final.pdf", PDF, content_type="image/png")
-    response = post_lead(client, evidence=upload)
+    form = app.get(reverse("members:lead_create"), user=member_a.user.username).forms["lead-form"]
+    form["kind"], form["date"], form["title"] = "open_class", "2026-10-12", "公开课：函数"
+    form["evidence"] = ("../../教案 final.pdf", PDF, "image/png")
+    response = form.submit("save")
     assert response.status_code == 302
     activity = FiveLeadActivity.objects.get()
     assert activity.member == member_a and activity.kind == "open_class"

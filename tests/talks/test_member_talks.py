@@ -41,11 +41,20 @@ def post_talk(client, contact, **overrides):
     return client.post(reverse("talks:talk_create"), data)
 
 
-def test_r45_log_a_talk_creates_the_handbook_entry_and_audits_it(client_for, member_a, teacher_a):
-    response = post_talk(client_for(member_a), teacher_a)
+def _talk_page_form(app, member, contact, kind):
+    """The talk form as the page renders it, filled as post_talk's defaults (issue 14)."""
+    form = app.get(reverse("talks:talk_create"), user=member.user.username).forms["talk-form"]
+    form["contact"], form["date"], form["place"] = str(contact.pk), "2026-10-18", "办公室"
+    form["kind"], form["content"] = kind, "谈了本学期的教学安排和家庭情况。"
+    form["aspects"] = ["work"]
+    return form
+
+
+def test_r45_log_a_talk_creates_the_handbook_entry_and_audits_it(app, member_a, teacher_a):
+    response = _talk_page_form(app, member_a, teacher_a, "both").submit("save")
     talk = TalkLog.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("talks:talk_detail", args=[talk.pk])
+    assert response.location.endswith(reverse("talks:talk_detail", args=[talk.pk]))
     assert (talk.is_talk, talk.is_work_report, talk.about_work) == (True, True, True)
     assert talk.assignment.member == member_a and talk.date == D(2026, 10, 18)
     assert AuditLog.objects.filter(
@@ -57,8 +66,8 @@ def test_r45_log_a_talk_creates_the_handbook_entry_and_audits_it(client_for, mem
     ("kind", "flags"),
     [("talk", (True, False)), ("report", (False, True)), ("both", (True, True))],
 )
-def test_r45_kind_sets_talk_and_work_report(client_for, member_a, teacher_a, kind, flags):
-    post_talk(client_for(member_a), teacher_a, kind=kind)
+def test_r45_kind_sets_talk_and_work_report(app, member_a, teacher_a, kind, flags):
+    _talk_page_form(app, member_a, teacher_a, kind).submit("save")
     talk = TalkLog.objects.get()
     assert (talk.is_talk, talk.is_work_report) == flags
 
