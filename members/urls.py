@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import account_views, lead_views, notification_views, views
+from . import account_views, channel_views, lead_views, notification_views, views
 
 app_name = "members"
 
 urlpatterns = [
     path("me/", views.whoami, name="whoami"),
+    # Issue 17: WeCom and DingTalk channels.
+    path("me/channels/", channel_views.my_channels, name="my_channels"),
+    path("school/channels/", channel_views.school_channels, name="school_channels"),
+    path(
+        "branch/<int:branch_id>/channels/", channel_views.branch_channels, name="branch_channels"
+    ),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(
         "notifications/<int:pk>/",

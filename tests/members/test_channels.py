@@ -212,8 +212,13 @@ def test_issue17_gives_up_after_the_last_attempt(standin, school, member_a):
 def test_issue17_dingtalk_signature_and_markdown_payload(standin, robots, secretary):
     robots.wecom_robot_key = ""
     robots.save()
-    _note(secretary, kind=NotificationKind.GAPS_SUMMARY, subject="上月缺口（2026-10）",
-          body="2026-10：2 名党员既无谈话也无汇报，1 名只有其一。", link="/branch/")
+    _note(
+        secretary,
+        kind=NotificationKind.GAPS_SUMMARY,
+        subject="上月缺口（2026-10）",
+        body="2026-10：2 名党员既无谈话也无汇报，1 名只有其一。",
+        link="/branch/",
+    )
     notify.send_pending(Notification.objects.all())
     (request,) = standin.sent(DING)
     query = urllib.parse.parse_qs(request["raw_query"])
@@ -235,9 +240,7 @@ def test_issue17_dingtalk_signature_and_markdown_payload(standin, robots, secret
         },
         "at": {"atMobiles": [], "isAtAll": False},
     }
-    assert channels.dingtalk_sign("SECding789", int(timestamp)) == urllib.parse.quote_plus(
-        expected
-    )
+    assert channels.dingtalk_sign("SECding789", int(timestamp)) == urllib.parse.quote_plus(expected)
 
 
 def test_issue17_wecom_robot_monthly_summary_names_no_member(standin, robots, member_a, member_b):
@@ -316,8 +319,13 @@ def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch):
     # DingTalk's own "too fast" answer waits at least a minute.
     standin.plan(ROBOT, [{"errcode": 45009, "errmsg": "api freq out of limit"}])
     ChannelMessage.objects.create(
-        channel=Channel.WECOM_ROBOT, kind="opinion", period="late", recipient_key=f"b{branch.pk}",
-        branch=branch, title="t", text="x",
+        channel=Channel.WECOM_ROBOT,
+        kind="opinion",
+        period="late",
+        recipient_key=f"b{branch.pk}",
+        branch=branch,
+        title="t",
+        text="x",
     )
     with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
         channels.send_due()
