@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,7 +91,7 @@ def confirmation_request(*, talk: TalkLog, by) -> TalkConfirmation:
     number of days."""
     if talk.member.user_id != by.pk:
         raise PermissionDenied
-    if talk.confirmation_state in (ConfirmationState.CONFIRMED, ConfirmationState.DENIED):
+    if latest_answer(talk) is not None:
         raise ValidationError(_("The contact has already answered for this record."))
     now = timezone.now()
     live = live_request(talk)
@@ -103,10 +103,11 @@ def confirmation_request(*, talk: TalkLog, by) -> TalkConfirmation:
         created_at=now,
         expires_at=now + timedelta(days=talk.member.branch.confirmation_valid_days),
     )
-    TalkLog.objects.filter(pk=talk.pk, version=talk.version).update(
-        confirmation_state=ConfirmationState.PENDING
-    )
-    talk.confirmation_state = ConfirmationState.PENDING
+    # A denial of an earlier version stays shown until this one is answered.
+    if TalkLog.objects.filter(pk=talk.pk, version=talk.version).exclude(
+        confirmation_state=ConfirmationState.DENIED
+    ).update(confirmation_state=ConfirmationState.PENDING):
+        talk.confirmation_state = ConfirmationState.PENDING
     audit(
         AuditAction.CREATE,
         actor=by,
@@ -227,10 +228,10 @@ def branch_summary(*, branch, members, start, end, user=None) -> dict:
             }
         )
     denials = list(
+        # Every denial of a talk still denied (an edit after it does not hide it).
         TalkConfirmation.objects.filter(
             answer=ConfirmationState.DENIED,
             talk__in=talks.filter(confirmation_state=ConfirmationState.DENIED),
-            version=F("talk__version"),
         )
         .select_related("talk__member", "talk__contact")
         .order_by("-answered_at")

@@ -98,7 +98,13 @@ def talk_confirmation(request, pk: int):
     return render(
         request,
         "talks/talk_confirmation.html",
-        {"talk": talk, "live": live, "url": url, "qr": qr_svg(url) if url else ""},
+        {
+            "talk": talk,
+            "live": live,
+            "url": url,
+            "qr": qr_svg(url) if url else "",
+            "can_request": live is None and confirmation.latest_answer(talk) is None,
+        },
     )
 
 

@@ -292,9 +292,12 @@ def talk_log_update(
         contact=talk.contact, must_talk_event=talk.must_talk_event, is_criticism=is_criticism
     )
     if changed:
-        # R42: the contact confirmed the old text, not this one: links and answer are void.
+        # R42: the contact answered for the old text, not this one: links and a confirmation
+        # are void. A denial stays flagged (an edit must not erase it) until the contact
+        # confirms a later version.
         talk.version += 1
-        talk.confirmation_state = ConfirmationState.NONE
+        if talk.confirmation_state != ConfirmationState.DENIED:
+            talk.confirmation_state = ConfirmationState.NONE
     talk.full_clean(validate_unique=False)
     talk.save()
     audit(

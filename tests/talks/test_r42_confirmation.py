@@ -355,3 +355,30 @@ def test_r42_asking_again_after_the_answer_is_refused_on_the_page(app, member_a,
         "confirmation-request-form"
         not in app.get(reverse("talks:talk_confirmation", args=[talk.pk]), user="member_a").forms
     )
+
+
+def test_r42_an_edit_does_not_erase_a_denial(client_for, member_a, secretary, talk):
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=False, word="没谈过")
+    talk.refresh_from_db()
+    services.talk_log_update(
+        talk=talk,
+        date=talk.date,
+        place="改过的地点",
+        is_talk=True,
+        is_work_report=True,
+        content=talk.content,
+        by=member_a.user,
+    )
+    talk.refresh_from_db()
+    assert talk.confirmation_state == ConfirmationState.DENIED
+    dashboard = reverse("inspections:branch_dashboard", args=[member_a.branch_id])
+    assert "没谈过" in client_for(secretary).get(dashboard).content.decode()
+    # The member may ask again for the new text; the denial shows until the contact confirms.
+    again = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    talk.refresh_from_db()
+    assert again.version == 2 and talk.confirmation_state == ConfirmationState.DENIED
+    confirmation.confirmation_answer(confirmation=again, confirmed=True)
+    talk.refresh_from_db()
+    assert talk.confirmation_state == ConfirmationState.CONFIRMED
+    assert "没谈过" not in client_for(secretary).get(dashboard).content.decode()
