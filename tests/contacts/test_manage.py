@@ -122,12 +122,14 @@ def test_r44_other_categories_are_not_limited(secretary, member_a, teacher_a, ha
     assert assignment.contact_category == Category.ACTIVIST
 
 
-def test_assignment_takes_the_contacts_category_and_is_audited(client_for, secretary, member_a):
+def test_assignment_takes_the_contacts_category_and_is_audited(app, secretary, member_a):
     contact = ContactFactory(branch=member_a.branch, category=Category.TEACHER)
-    response = client_for(secretary).post(
-        reverse("contacts:manage_detail", args=[contact.pk]),
-        {"member": member_a.pk, "started_on": "2026-10-20"},
+    page = app.get(
+        reverse("contacts:manage_detail", args=[contact.pk]), user=secretary.user.username
     )
+    form = page.forms["assign-form"]
+    form["member"], form["started_on"] = str(member_a.pk), "2026-10-20"
+    response = form.submit("save")
     assert response.status_code == 302
     assignment = Assignment.objects.get(contact=contact)
     assert assignment.contact_category == "teacher" and assignment.created_by == secretary.user
@@ -135,13 +137,13 @@ def test_assignment_takes_the_contacts_category_and_is_audited(client_for, secre
 
 
 def test_reassign_ends_the_old_row_and_keeps_the_history(
-    client_for, secretary, member_a, member_b, teacher_a
+    app, client_for, secretary, member_a, member_b, teacher_a
 ):
     old = Assignment.objects.get(contact=teacher_a)
-    response = client_for(secretary).post(
-        reverse("contacts:manage_reassign", args=[old.pk]),
-        {"member": member_b.pk, "on": "2026-10-20", "reason": "调岗"},
-    )
+    page = app.get(reverse("contacts:manage_reassign", args=[old.pk]), user=secretary.user.username)
+    form = page.forms["reassign-form"]
+    form["member"], form["on"], form["reason"] = str(member_b.pk), "2026-10-20", "调岗"
+    response = form.submit("save")
     assert response.status_code == 302
     old.refresh_from_db()
     assert (old.ended_on, old.end_reason) == (D(2026, 10, 19), "调岗")
