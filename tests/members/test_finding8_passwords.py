@@ -19,6 +19,7 @@ from contacts import roster
 from members.models import AuditAction, AuditLog, Member
 
 from ..factories import MemberFactory, UserFactory
+from ..ratelimits import clear_rate_limits
 
 PASSWORD = "a-long-test-password"  # tests/factories.py
 NEW = "Lake-Morning-7421"
@@ -45,6 +46,12 @@ def set_password_with(app, url, first=NEW, second=NEW):
     form = page.forms["password-set-form"]
     form["new_password1"], form["new_password2"] = first, second
     return form.submit("set")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The reset form counts mails per address (on Redis when REDIS_URL is set)."""
+    clear_rate_limits()
 
 
 # --- change one's own password

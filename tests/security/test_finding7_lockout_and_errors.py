@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from members.middleware import client_ip
 from members.models import AuditAction, AuditLog
+from tests.ratelimits import clear_rate_limits
 
 PASSWORD = "a-long-test-password"  # tests/factories.py
 START = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -24,6 +25,12 @@ def login(username, password, **meta):
 
 def fail_five(username, **meta):
     return [login(username, "wrong-password-123", **meta).status_code for _ in range(5)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The reset form counts mails per address (on Redis when REDIS_URL is set)."""
+    clear_rate_limits()
 
 
 # --- the client address
