@@ -314,8 +314,13 @@ def talk_log_update(
 @transaction.atomic
 def talk_log_delete(*, talk: TalkLog, by) -> None:
     """The author deletes an entry while it is editable; the event it closed is open again.
-    Opinions it raised stay in the queue (they were already conveyed)."""
+    Opinions it raised stay in the queue (they were already conveyed). A talk the contact
+    denied stays (R42: deleting it would erase the denial the secretary must see)."""
     _check_editable(talk, by)
+    if talk.confirmation_state == ConfirmationState.DENIED:
+        raise ValidationError(
+            _("The contact answered that this talk did not take place: it stays for the secretary.")
+        )
     _reopen_event(talk.must_talk_event_id)
     audit(
         AuditAction.DELETE,

@@ -228,7 +228,11 @@ def talk_delete(request, pk: int):
         )
         return redirect("talks:talk_detail", pk=talk.pk)
     if request.method == "POST":
-        services.talk_log_delete(talk=talk, by=request.user)
+        try:
+            services.talk_log_delete(talk=talk, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("talks:talk_detail", pk=talk.pk)
         messages.success(request, _("The record is deleted."))
         return redirect("talks:my_page")
     return render(request, "talks/talk_confirm_delete.html", {"talk": talk})

@@ -382,3 +382,13 @@ def test_r42_an_edit_does_not_erase_a_denial(client_for, member_a, secretary, ta
     talk.refresh_from_db()
     assert talk.confirmation_state == ConfirmationState.CONFIRMED
     assert "没谈过" not in client_for(secretary).get(dashboard).content.decode()
+
+
+def test_r42_a_denied_talk_cannot_be_deleted(app, member_a, talk):
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=False)
+    page = app.get(reverse("talks:talk_delete", args=[talk.pk]), user="member_a")
+    result = page.forms["talk-delete-form"].submit().follow()
+    assert "it stays for the secretary" in result.text
+    assert TalkLog.objects.filter(pk=talk.pk).exists()
+    assert TalkConfirmation.objects.filter(talk=talk, answer="denied").exists()
