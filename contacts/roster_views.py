@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import access
-from members.models import Department
+from members.audit import audit
+from members.models import AuditAction, Department
 
 from . import roster
 from .manage_views import _branch_query, managed_branch
@@ -205,4 +206,11 @@ def roster_template(request, fmt: str):
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="roster-template.{fmt}"'
+    # An empty template, but every file handed out is audited (RULES.md).
+    audit(
+        AuditAction.EXPORT,
+        actor=user,
+        branch_id=branch.pk if branch else None,
+        object_repr=f"roster template {fmt}",
+    )
     return response

@@ -256,6 +256,13 @@ def inspection_pdf(request, pk: int):
         Inspection.objects.select_related("branch"), request.user, pk=pk
     )
     pdf = services.inspection_pdf(inspection=inspection)
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=inspection,
+        branch_id=inspection.branch_id,
+        object_repr=f"inspection PDF {inspection.half} v{inspection.version}",
+    )
     return pdf_response(
         pdf, f"{inspection.branch.name}-{inspection.half}-v{inspection.version}.pdf"
     )
@@ -403,6 +410,14 @@ def export_download(request, pk: int):
     )
     if export.status != ExportStatus.DONE or not export.file:
         raise Http404
+    # Every download is audited, a stored file served again as much as a fresh one.
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=export,
+        branch_id=export.branch_id,
+        details={"semester": export.semester_id, "stored_file": True},
+    )
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import access, services
+from .audit import audit
 from .forms import FiveLeadForm
-from .models import FiveLeadActivity
+from .models import AuditAction, FiveLeadActivity
 
 
 def _member_or_404(user):
@@ -96,6 +97,7 @@ def lead_evidence(request, pk: int):
         handle = activity.evidence.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    audit(AuditAction.EXPORT, actor=request.user, obj=activity, branch_id=activity.member.branch_id)
     response = FileResponse(
         handle, content_type=activity.evidence_type or "application/octet-stream"
     )

@@ -215,6 +215,15 @@ def talk_edit(request, pk: int):
                 return redirect("talks:talk_detail", pk=talk.pk)
     else:
         form = TalkLogForm(member=talk.member, talk=talk, initial=initial)
+    if talk.is_confidential():
+        # The form shows the confidential text again (finding 5): audited like the detail page.
+        audit(
+            AuditAction.VIEW_CONFIDENTIAL,
+            actor=request.user,
+            obj=talk,
+            branch_id=talk.member.branch_id,
+            contact_id=talk.contact_id,
+        )
     return render(request, "talks/talk_form.html", {"form": form, "talk": talk})
 
 
