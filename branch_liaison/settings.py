@@ -386,4 +386,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Issue 17: urllib3 logs each request's URL at DEBUG, and the WeCom/DingTalk URLs carry
+    # the robot key, access token and signature: never below WARNING, whatever LOG_LEVEL says.
+    "loggers": {"urllib3": {"level": "WARNING"}},
 }

@@ -26,7 +26,6 @@ from members.models import (
     NotificationKind,
     SchoolChannels,
 )
-from tests.channel_standin import standin  # noqa: F401  (the fixture)
 from tests.factories import MemberFactory, MustTalkEventFactory, TalkLogFactory
 
 pytestmark = pytest.mark.django_db

@@ -174,6 +174,10 @@ MATRIX: dict[str, Row] = {
     "members:account_link": Row(pk("member_a"), only(405)),
     "members:account_unlock": Row(pk("member_a"), only(405)),
     "members:notifications": Row(expect=only(200)),
+    # Issue 17: one's own channels; the school's WeCom app (admin); a branch's robots.
+    "members:my_channels": Row(expect=only(200)),
+    "members:school_channels": Row(expect=only(404, admin=200)),
+    "members:branch_channels": Row(branch_kwargs, MANAGED_OBJECT),
     "members:notification_detail": Row(pk("notification"), only(404, member_a=200)),
     "members:leads": Row(expect=only(404, **BRANCH_MEMBERS)),
     "members:lead_create": Row(expect=only(404, **BRANCH_MEMBERS)),
