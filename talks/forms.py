@@ -153,6 +153,14 @@ class TalkLogForm(forms.Form):
     explains_policy = forms.BooleanField(
         label=_("This talk explained party policy (宣传解释)"), required=False
     )
+    # R47: criticism and education of one of the few who need it; confidential like R51 cat. 4.
+    is_criticism = forms.BooleanField(
+        label=_("This talk was criticism and education (批评教育)"),
+        required=False,
+        help_text=_(
+            "Confidential: read only by you, the contact's member and the branch secretary."
+        ),
+    )
     observation = Text(
         label=_("Observation of their understanding and practice of party policy (考察意见)"),
         max_length=2000,
@@ -330,6 +338,7 @@ class TalkLogForm(forms.Form):
             "is_work_report": kind != Kind.TALK,
             **{f"about_{value}": value in aspects for value, _label in ASPECTS},
             "explains_policy": bool(self.cleaned_data.get("explains_policy")),
+            "is_criticism": bool(self.cleaned_data.get("is_criticism")),
         }
 
 

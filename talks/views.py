@@ -200,6 +200,7 @@ def talk_edit(request, pk: int):
         "content": talk.content,
         "aspects": [v for v in ("thought", "life", "work") if getattr(talk, f"about_{v}")],
         "explains_policy": talk.explains_policy,
+        "is_criticism": talk.is_criticism,
         "observation": talk.observation,
         "must_talk_event": talk.must_talk_event_id,
     }
