@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import access
 from members.audit import audit
+from members.form_fields import PastDate, Text
 from members.models import AuditAction, Member
 
 from .models import EthicsKind, EthicsNote
@@ -76,11 +77,8 @@ class EthicsNoteForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), choices=EthicsKind.choices, widget=forms.RadioSelect
     )
-    recorded_on = forms.DateField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    text = forms.CharField(
+    recorded_on = PastDate(label=gettext_lazy("Date"))
+    text = Text(
         label=gettext_lazy("What happened"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -93,8 +91,6 @@ class EthicsNoteForm(forms.Form):
         self.fields["member"].queryset = (
             Member.objects.active().filter(branch=branch).order_by("name")
         )
-        self.fields["recorded_on"].initial = self.today
-        self.fields["recorded_on"].widget.attrs["max"] = self.today.isoformat()
         self.helper = FormHelper()
         self.helper.form_id = "ethics-note-form"
         self.helper.add_input(Submit("save", gettext_lazy("Record"), css_class="btn-party"))

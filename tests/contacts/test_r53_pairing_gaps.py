@@ -55,8 +55,8 @@ def test_r53_contact_of_an_inactive_member_is_flagged_and_proposed_again(
         tr.find_all("td")[2].text.split()[0]: tr.find_all("td")[3].text
         for tr in proposal.html.find(id="pairing-form").find("tbody").find_all("tr")
     }
-    assert "their member is no longer active" in rows[teacher_a.name]
-    assert "their member is no longer active" in rows[hardship.name]
+    assert "原联系党员已不在岗" in rows[teacher_a.name]
+    assert "原联系党员已不在岗" in rows[hardship.name]
     proposal.forms["pairing-form"].submit().follow()
 
     today = timezone.localdate()

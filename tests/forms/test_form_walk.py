@@ -86,6 +86,8 @@ def form_classes() -> list[type[forms.BaseForm]]:
                     issubclass(cls, forms.BaseForm)
                     and cls.__module__ == module.__name__
                     and not inspect.isabstract(cls)
+                    # a ModelForm base without a model (shared behaviour) is never rendered
+                    and not (issubclass(cls, forms.ModelForm) and cls._meta.model is None)
                 ):
                     classes[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return [classes[key] for key in sorted(classes)]
