@@ -109,6 +109,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages (text only) gzipped with Django's BREACH padding; why here and not in nginx:
+    # branch_liaison/compression.py. Below WhiteNoise: static files come precompressed.
+    "branch_liaison.compression.TextGZipMiddleware",
     "members.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "members.middleware.ChineseFirstLocaleMiddleware",
