@@ -444,8 +444,7 @@ class DemoBuilder:
                         is_talk=True,
                         content="就该事项进行了专门谈话，本人表示理解。",
                         must_talk_event=event,
-                        confidential=event.confidential
-                        or a.contact_category == Category.HARDSHIP,
+                        confidential=event.confidential or a.contact_category == Category.HARDSHIP,
                     )
                 )
         self.bulk(TalkLog, closing)
@@ -614,6 +613,18 @@ class DemoBuilder:
         # R41: about one talk in six explained party policy.
         ids = list(TalkLog.objects.filter(is_talk=True).values_list("pk", flat=True))
         TalkLog.objects.filter(pk__in=ids[::6]).update(explains_policy=True)
+        # R47: a few talks were criticism and education (批评教育), confidential from when they
+        # were written (TalkLog.confidential_when_written): the demo member has one too.
+        ordinary = TalkLog.objects.filter(is_talk=True, explains_policy=False, confidential=False)
+        criticism = list(ordinary.values_list("pk", flat=True)[::40])
+        criticism += list(
+            ordinary.filter(member__user__username="demo-member").values_list("pk", flat=True)[:1]
+        )
+        TalkLog.objects.filter(pk__in=criticism).update(
+            is_criticism=True,
+            confidential=True,
+            content="就上课多次迟到、作业批改不及时的问题进行批评教育，本人表示接受，承诺改正。",
+        )
         # R410: the first eight members of each branch (the demo logins among them) sat in its
         # symposiums.
         by_branch: dict[int, list[Member]] = {}
@@ -756,9 +767,7 @@ class DemoBuilder:
                 word="这个月没有和我谈过话。",
                 answered_at=now - timedelta(hours=20),
             )
-            TalkLog.objects.filter(pk=denied.pk).update(
-                confirmation_state=ConfirmationState.DENIED
-            )
+            TalkLog.objects.filter(pk=denied.pk).update(confirmation_state=ConfirmationState.DENIED)
         box = list(Opinion.objects.filter(source=OpinionSource.BOX).values_list("pk", flat=True))
         for k, category in enumerate(OpinionCategory.values):
             Opinion.objects.filter(pk__in=box[k :: len(OpinionCategory.values)]).update(

@@ -78,3 +78,26 @@ def test_seed_demo_shows_issue_15_rules(seeded):
     assert EthicsNote.objects.filter(kind=EthicsKind.CONCERN, lifted_on__isnull=True).exists()
     assert EthicsNote.objects.filter(kind=EthicsKind.COMMENDATION).exists()
     assert Member.objects.filter(branch__isnull=False, assignments__isnull=True).exists()
+
+
+def test_seed_demo_shows_r47_r51_r53_r61_examples(seeded):
+    """The rest of issue 15 in the demo: criticism talks, confidential (R47), the demo member's
+    among them; 离休 apart from 退休 and category 4 found / reported (R51); a report returned
+    with its own resubmission deadline (R61); a contact still assigned to an inactive member,
+    proposed again (R53)."""
+    from contacts.models import Assignment
+    from inspections.models import ReportStatus, SemesterReport
+
+    criticism = TalkLog.objects.filter(is_criticism=True)
+    assert criticism.exists() and not criticism.filter(confidential=False).exists()
+    assert criticism.filter(member__user__username="demo-member").exists()
+    sub_kinds = set(MustTalkEvent.objects.values_list("sub_kind", flat=True))
+    assert {"lixiu", "retirement"} <= sub_kinds, sub_kinds
+    assert set(MustTalkEvent.objects.filter(category="4").values_list("how_known", flat=True)) == {
+        "found",
+        "reported",
+    }
+    assert SemesterReport.objects.filter(
+        status=ReportStatus.RETURNED, resubmit_due_on__isnull=False
+    ).exists()
+    assert Assignment.objects.filter(ended_on__isnull=True, member__active=False).exists()
