@@ -26,6 +26,7 @@ SETTINGS_FIELDS = [
     "report_deadline_days",
     "resubmission_days",  # R61
     "symposium_target",
+    "leader_visit_target",  # R54
     "inspection_months",
     "weight_months",
     "weight_musttalks",

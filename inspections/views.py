@@ -15,7 +15,10 @@ from django.views.decorators.http import require_http_methods
 from members import access
 from members.audit import audit
 from members.models import AuditAction, Branch
+from members.editing import mark_editable
 from talks.branch_forms import BriefingForm, LeaderVisitForm
+from talks.branch_services import can_edit_briefing
+from talks.leader_point import leader_visit_rows
 from talks.models import Briefing, LeaderVisit, Opinion
 
 from . import branch_services, exports, selectors
@@ -119,6 +122,12 @@ def leader_home(request):
         branches=Branch.objects.filter(pk=branch_id), month=month, period=period, today=today
     )
     leader = access.profile(request.user)
+    # R54: the leader's visits in the period against the branch's target (per semester).
+    (target,) = [
+        r
+        for r in leader_visit_rows([branch.pk], period.start, period.end)
+        if r["leader"].pk == leader.pk
+    ] or [None]
     return render(
         request,
         "inspections/leader.html",
@@ -127,9 +136,13 @@ def leader_home(request):
             "row": rows[0],
             "month": month,
             "period": period,
-            "visits": list(LeaderVisit.objects.filter(leader=leader, branch=branch)[:50]),
-            "briefings": list(
-                Briefing.objects.filter(branch=branch).select_related("given_by")[:50]
+            "visit_target": target,
+            # Issue 14: their own visits, and the briefings they gave, are edited in the window.
+            "visits": mark_editable(LeaderVisit.objects.filter(leader=leader, branch=branch)[:50]),
+            "briefings": mark_editable(
+                Briefing.objects.filter(branch=branch).select_related("given_by")[:50],
+                request.user,
+                can_edit_briefing,
             ),
             "visit_form": LeaderVisitForm(),
             "briefing_form": BriefingForm(),

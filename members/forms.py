@@ -44,6 +44,23 @@ def sanitize_filename(name: str, ext: str) -> str:
     return f"{stem[:100]}.{ext}"
 
 
+def checked_upload(upload):
+    """The upload rules of every evidence file (five leads, symposium photos and sign-in
+    sheets): size limit, type from the content, a safe display name. Sets evidence_type and
+    evidence_name on the upload; raises a ValidationError otherwise."""
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is too large: at most %(size)s.")
+            % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+        )
+    kind = sniff_evidence(upload)
+    if kind is None:
+        raise forms.ValidationError(_("Only PDF, PNG or JPEG files are accepted."))
+    upload.evidence_type, ext = kind
+    upload.evidence_name = sanitize_filename(upload.name, ext)
+    return upload
+
+
 class FiveLeadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FiveLeadKind.choices)
     date = PastDate(label=_("Date"))
@@ -103,19 +120,7 @@ class FiveLeadForm(forms.Form):
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
-        if not upload:
-            return upload
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large: at most %(size)s.")
-                % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-            )
-        kind = sniff_evidence(upload)
-        if kind is None:
-            raise forms.ValidationError(_("Only PDF, PNG or JPEG files are accepted."))
-        upload.evidence_type, ext = kind
-        upload.evidence_name = sanitize_filename(upload.name, ext)
-        return upload
+        return checked_upload(upload) if upload else upload
 
     def evidence_change(self):
         """The new upload, False to remove the current file, or None to keep it."""

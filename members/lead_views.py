@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import access, services
 from .audit import audit
+from .editing import is_editable_on
 from .forms import FiveLeadForm
 from .models import AuditAction, FiveLeadActivity
 
@@ -46,7 +48,9 @@ def _fields(form: FiveLeadForm) -> dict:
 @login_required
 def leads(request):
     member = _member_or_404(request.user)
-    activities = FiveLeadActivity.objects.visible_to(request.user).filter(member=member)
+    activities = list(FiveLeadActivity.objects.visible_to(request.user).filter(member=member))
+    for activity in activities:
+        activity.deletable = is_editable_on(activity.date)
     return render(request, "members/leads.html", {"activities": activities, "member": member})
 
 
@@ -85,6 +89,28 @@ def lead_edit(request, pk: int):
         messages.success(request, _("The activity is updated."))
         return redirect("members:leads")
     return render(request, "members/leads_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_delete(request, pk: int):
+    """R46: the member deletes their own activity within the editable window, after a
+    confirmation page (GET); the deletion itself is a POST."""
+    activity = _own_activity(request.user, pk)
+    if not is_editable_on(activity.date):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect("members:leads")
+    if request.method == "POST":
+        try:
+            services.five_lead_delete(activity=activity, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The activity is deleted."))
+        return redirect("members:leads")
+    return render(request, "members/leads_confirm_delete.html", {"activity": activity})
 
 
 @login_required

@@ -111,6 +111,12 @@ class Branch(models.Model):
         default=1,
         validators=[MinValueValidator(0), MaxValueValidator(20)],
     )
+    # R54: visits a leader whose contact point is this branch is expected to make per semester.
+    leader_visit_target = models.PositiveSmallIntegerField(
+        _("leader's visits per semester"),
+        default=4,
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+    )
     # R62: months in which the half-yearly inspection is generated.
     inspection_months = models.JSONField(
         _("inspection months"),

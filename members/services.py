@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .audit import audit
+from .editing import is_editable_on
 from .models import COMMITTEE_ONLY_KINDS, AuditAction, FiveLeadActivity, Member
 
 
@@ -82,3 +84,16 @@ def five_lead_update(
     activity.save()
     audit(AuditAction.UPDATE, actor=by, obj=activity, branch_id=activity.member.branch_id)
     return activity
+
+
+@transaction.atomic
+def five_lead_delete(*, activity: FiveLeadActivity, by) -> None:
+    """R46: the member deletes their own activity within the editable window (as talks); the
+    evidence file goes once the deletion is committed."""
+    if activity.member.user_id != by.pk:
+        raise PermissionDenied
+    if not is_editable_on(activity.date):
+        raise ValidationError(_("This record can no longer be changed: the handbook is a record."))
+    audit(AuditAction.DELETE, actor=by, obj=activity, branch_id=activity.member.branch_id)
+    _set_evidence(activity, False)
+    activity.delete()

@@ -26,5 +26,6 @@ urlpatterns = [
     path("leads/", lead_views.leads, name="leads"),
     path("leads/new/", lead_views.lead_create, name="lead_create"),
     path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/delete/", lead_views.lead_delete, name="lead_delete"),
     path("leads/<int:pk>/evidence/", lead_views.lead_evidence, name="lead_evidence"),
 ]

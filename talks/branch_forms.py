@@ -6,15 +6,37 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import PastDate, Text
+from members.forms import checked_upload
 from members.models import Member
 
 from .branch_services import NEXT_STATUSES
 from .models import OpinionStatus, VisitKind
 
 OPINIONS_MAX_LINES = 50
+ATTACHMENTS_MAX = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): cleans to a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
 
 
 def _helper(label, form_id: str) -> FormHelper:
@@ -113,7 +135,14 @@ class SymposiumForm(forms.Form):
         help_text=_("One per line; each goes to the branch's opinion queue."),
     )
 
-    def __init__(self, *args, branch=None, **kwargs):
+    # Photos, the sign-in sheet: the same upload rules as five-leads evidence.
+    attachments = MultipleFileField(
+        label=_("Photos or sign-in sheet (PDF, PNG or JPEG)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args, branch=None, edit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if branch is None:
             del self.fields["members_attended"]
@@ -121,7 +150,25 @@ class SymposiumForm(forms.Form):
             self.fields["members_attended"].queryset = (
                 Member.objects.active().filter(branch=branch).order_by("name")
             )
-        self.helper = _helper(_("Save"), "symposium-form")
+        self.fields["attachments"].help_text = _(
+            "You may choose several files, each at most %(size)s."
+        ) % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+        if edit:
+            self.fields["opinions"].label = _("Further opinions or requests raised")
+            self.fields["opinions"].help_text = _(
+                "One per line; each goes to the branch's opinion queue. Those already in the "
+                "queue stay there."
+            )
+        self.helper = _helper(_("Save"), "symposium-edit-form" if edit else "symposium-form")
+        self.helper.form_enctype = "multipart/form-data"
+
+    def clean_attachments(self) -> list:
+        uploads = self.cleaned_data.get("attachments") or []
+        if len(uploads) > ATTACHMENTS_MAX:
+            raise forms.ValidationError(
+                _("At most %(n)s files at a time.") % {"n": ATTACHMENTS_MAX}
+            )
+        return [checked_upload(upload) for upload in uploads]
 
     def clean_opinions(self) -> list[str]:
         return opinion_lines(self.cleaned_data["opinions"])
@@ -134,6 +181,12 @@ class SymposiumForm(forms.Form):
         )
         if not self.errors and people == 0:
             self.add_error("masses_representatives", _("A symposium has participants: count them."))
+        if self.errors and "attachments" not in self.errors and data.get("attachments"):
+            # A page cannot be given chosen files back: say so instead of dropping them.
+            self.add_error(
+                "attachments",
+                _("The form has an error elsewhere, so the files were not kept: choose again."),
+            )
         return data
 
 
@@ -143,16 +196,27 @@ class LeaderVisitForm(forms.Form):
     people_met = Text(label=_("People met"), max_length=300, required=False)
     summary = Text(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, edit: bool = False, **kwargs):
         # Both forms share the leader's page: distinct element ids keep each label on its field.
         kwargs.setdefault("auto_id", "id_visit_%s")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the visit"), "visit-form")
-        self.helper.form_action = "talks:leader_visit_create"
+        if edit:
+            # The edit page posts to itself.
+            self.helper = _helper(_("Save"), "visit-edit-form")
+        else:
+            self.helper = _helper(_("Record the visit"), "visit-form")
+            self.helper.form_action = "talks:leader_visit_create"
 
 
 class BriefingForm(forms.Form):
-    date = PastDate(label=_("Date"))
+    # R54: the lag from the decision to the briefing shows whether it was timely.
+    decided_on = PastDate(
+        label=_("Date of the decision"),
+        required=False,
+        initial=None,
+        help_text=_("When the decision was taken; the days until the briefing show timeliness."),
+    )
+    date = PastDate(label=_("Date of the briefing"))
     subject = Text(label=_("Subject"), max_length=200)
     audience = Text(label=_("Audience"), max_length=200)
     content = Text(
@@ -162,8 +226,18 @@ class BriefingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, edit: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "id_briefing_%s")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the briefing"), "briefing-form")
-        self.helper.form_action = "talks:briefing_create"
+        if edit:
+            self.helper = _helper(_("Save"), "briefing-edit-form")
+        else:
+            self.helper = _helper(_("Record the briefing"), "briefing-form")
+            self.helper.form_action = "talks:briefing_create"
+
+    def clean(self):
+        data = super().clean()
+        decided_on, day = data.get("decided_on"), data.get("date")
+        if decided_on and day and decided_on > day:
+            self.add_error("decided_on", _("A decision is briefed after it is taken, not before."))
+        return data

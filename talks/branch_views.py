@@ -7,11 +7,13 @@ branch the user does not manage is a 404.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.models import Contact, can_read_confidential
 from members import access
+from members.audit import audit
+from members.editing import is_editable_on, mark_editable
 from members.form_errors import apply_validation_error
-from members.models import Branch
+from members.models import AuditAction, Branch
 from members.params import id_param
 
 from . import branch_services, obligations, services
@@ -34,6 +38,9 @@ from .branch_forms import (
 from .forms import MustTalkEventForm
 from .models import (
     CONFIDENTIAL_CATEGORIES,
+    Briefing,
+    LeaderVisit,
+    SymposiumAttachment,
     MustTalkEvent,
     Opinion,
     OpinionStatus,
@@ -276,7 +283,7 @@ def symposium_list(request):
 @require_http_methods(["GET", "POST"])
 def symposium_create(request):
     branch = managed_branch(request)
-    form = SymposiumForm(request.POST or None, branch=branch)
+    form = SymposiumForm(request.POST or None, request.FILES or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         symposium = branch_services.symposium_record(
             branch=branch, by=request.user, **form.cleaned_data
@@ -290,13 +297,17 @@ def symposium_create(request):
 def symposium_detail(request, pk: int):
     """Members of the branch may read a symposium (BranchRecordQuerySet); others get 404."""
     symposium = access.get_visible_or_404(Symposium.objects, request.user, pk=pk)
+    can_manage = access.can_manage_branch(request.user, symposium.branch_id)
     return render(
         request,
         "talks/branch_symposium_detail.html",
         {
             "symposium": symposium,
             "opinions": list(symposium.opinions.all()),
-            "can_manage": access.can_manage_branch(request.user, symposium.branch_id),
+            "attachments": list(symposium.attachments.all()),
+            "can_manage": can_manage,
+            # R52: minutes and files are completed within the editable window (members.editing).
+            "editable": can_manage and is_editable_on(symposium.held_on),
         },
     )
 
@@ -325,12 +336,18 @@ def leader_visit_create(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def briefing_create(request):
-    """R54: a briefing, by the leader at their contact point or by the branch secretary."""
+    """R54: a briefing, by the leader at their contact point or by the branch secretary (whose
+    dashboard and briefings page open this form with GET)."""
     branch_id = access.leader_branch_id(request.user) or access.secretary_branch_id(request.user)
     if branch_id is None:
         raise PermissionDenied
+    if request.method == "GET":
+        form = BriefingForm(initial={"date": timezone.localdate()})
+        return render(
+            request, "talks/branch_form.html", {"form": form, "title": _("Record a briefing")}
+        )
     form = BriefingForm(request.POST)
     if not form.is_valid():
         return render(
@@ -345,4 +362,175 @@ def briefing_create(request):
     messages.success(request, _("The briefing is recorded."))
     if access.leader_branch_id(request.user):
         return redirect("inspections:leader_home")
-    return redirect("inspections:branch_home")
+    return redirect("talks:briefing_list")
+
+
+@login_required
+def briefing_list(request):
+    """R54: the branch's briefings with the lag from decision to briefing (secretary, admin)."""
+    branch = managed_branch(request)
+    briefings = (
+        Briefing.objects.visible_to(request.user).filter(branch=branch).select_related("given_by")
+    )
+    return render(
+        request,
+        "talks/branch_briefings.html",
+        {
+            "branch": branch,
+            "briefings": mark_editable(
+                list(briefings[:LIST_LIMIT]), request.user, branch_services.can_edit_briefing
+            ),
+            # An admin reads the list; the branch's secretary records (briefing_create).
+            "can_record": access.secretary_branch_id(request.user) == branch.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_edit(request, pk: int):
+    """R54: its giver or the branch secretary changes a briefing while it is editable."""
+    briefing = access.get_visible_or_404(
+        Briefing.objects.select_related("given_by"), request.user, pk=pk
+    )
+    if not branch_services.can_edit_briefing(briefing, request.user):
+        raise Http404
+    if not is_editable_on(briefing.date):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect(_briefings_home(request))
+    initial = {
+        name: getattr(briefing, name)
+        for name in ("decided_on", "date", "subject", "audience", "content")
+    }
+    form = BriefingForm(request.POST or None, initial=initial, edit=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_services.briefing_update(briefing=briefing, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The briefing is updated."))
+            return redirect(_briefings_home(request))
+    return render(request, "talks/branch_form.html", {"form": form, "title": _("Edit briefing")})
+
+
+def _briefings_home(request) -> str:
+    if access.leader_branch_id(request.user):
+        return "inspections:leader_home"
+    return "talks:briefing_list"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leader_visit_edit(request, pk: int):
+    """R54: the leader changes their own visit while it is editable."""
+    visit = access.get_visible_or_404(
+        LeaderVisit.objects.select_related("leader"), request.user, pk=pk
+    )
+    if visit.leader.user_id != request.user.pk:
+        raise Http404
+    if not is_editable_on(visit.date):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect("inspections:leader_home")
+    initial = {name: getattr(visit, name) for name in ("date", "kind", "people_met", "summary")}
+    form = LeaderVisitForm(request.POST or None, initial=initial, edit=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_services.leader_visit_update(visit=visit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The visit is updated."))
+            return redirect("inspections:leader_home")
+    return render(request, "talks/branch_form.html", {"form": form, "title": _("Edit visit")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def symposium_edit(request, pk: int):
+    """R52: the secretary completes a symposium (minutes, attendance, files) while editable."""
+    symposium = managed_object_or_404(
+        Symposium.objects.select_related("branch"), request.user, pk=pk
+    )
+    if not is_editable_on(symposium.held_on):
+        messages.error(
+            request, _("This record can no longer be changed: the handbook is a record.")
+        )
+        return redirect("talks:symposium_detail", pk=symposium.pk)
+    initial = {
+        name: getattr(symposium, name)
+        for name in (
+            "held_on",
+            "topic",
+            "party_representatives",
+            "masses_representatives",
+            "members_present",
+            "participants",
+            "minutes",
+        )
+    }
+    initial["members_attended"] = list(symposium.members_attended.all())
+    form = SymposiumForm(
+        request.POST or None,
+        request.FILES or None,
+        branch=symposium.branch,
+        initial=initial,
+        edit=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_services.symposium_update(
+                symposium=symposium, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The symposium is updated."))
+            return redirect("talks:symposium_detail", pk=symposium.pk)
+    return render(
+        request,
+        "talks/branch_form.html",
+        {"form": form, "title": _("Edit symposium: %(topic)s") % {"topic": symposium.topic}},
+    )
+
+
+@login_required
+def symposium_attachment(request, pk: int):
+    """A symposium's file as a download with its checked type, after the symposium's own
+    permission check (BranchRecordQuerySet); never inline, never a direct media URL."""
+    attachment = get_object_or_404(SymposiumAttachment.objects.select_related("symposium"), pk=pk)
+    access.get_visible_or_404(Symposium.objects, request.user, pk=attachment.symposium_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    # Every file handed out is audited (RULES.md "Who may read what").
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        obj=attachment,
+        branch_id=attachment.symposium.branch_id,
+        details={"symposium": attachment.symposium_id},
+    )
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def symposium_attachment_delete(request, pk: int):
+    attachment = get_object_or_404(SymposiumAttachment.objects.select_related("symposium"), pk=pk)
+    symposium = managed_object_or_404(Symposium.objects, request.user, pk=attachment.symposium_id)
+    try:
+        branch_services.symposium_attachment_delete(attachment=attachment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("talks:symposium_detail", pk=symposium.pk)

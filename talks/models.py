@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Assignment, Category, Contact, current_contact_ids
 from members import access
-from members.models import Branch, Member
+from members.editing import editable_until
+from members.models import Branch, Member, evidence_path
 
 
 class MustTalkCategory(models.TextChoices):
@@ -295,10 +296,7 @@ class TalkLog(models.Model):
 
     def editable_until(self):
         """The author may change an entry until the month after next begins (then it is record)."""
-        year, month = self.date.year, self.date.month + 2
-        if month > 12:
-            year, month = year + 1, month - 12
-        return self.date.replace(year=year, month=month, day=1)
+        return editable_until(self.date)
 
     def is_editable_on(self, day=None) -> bool:
         return (day or timezone.localdate()) < self.editable_until()
@@ -472,10 +470,36 @@ class Symposium(models.Model):
         return self.topic
 
 
+class SymposiumAttachment(models.Model):
+    """R52: a photo or the sign-in sheet of a symposium; the same rules as five-leads evidence
+    (type sniffed from the content, random stored name, served only as a download after the
+    symposium's own permission check)."""
+
+    symposium = models.ForeignKey(Symposium, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("symposium attachment")
+        verbose_name_plural = _("symposium attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class VisitKind(models.TextChoices):
-    VISIT = "visit", _("Visit to the grass roots")
-    RECEPTION = "reception", _("Reception of the masses")
+    """R54: the kinds of a leader's visit (the stored value "visit" is the grass-roots one)."""
+
     INVESTIGATION = "investigation", _("Investigation and research")
+    RECEPTION = "reception", _("Reception of the masses")
+    VISIT = "visit", _("Going into a lesson-preparation group, class, subject group or grade")
+    HEART_TALK = "heart_talk", _("Heart-to-heart talk")
 
 
 class LeaderVisit(models.Model):
@@ -504,7 +528,9 @@ class Briefing(models.Model):
     given_by = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="briefings"
     )
-    date = models.DateField(_("date"))
+    # R54: the decision's date and the briefing's date; the lag between them shows timeliness.
+    decided_on = models.DateField(_("date of the decision"), null=True, blank=True)
+    date = models.DateField(_("date of the briefing"))
     subject = models.CharField(_("subject"), max_length=200)
     audience = models.CharField(_("audience"), max_length=200)
     content = models.TextField(_("content"), max_length=4000, blank=True)
@@ -516,6 +542,17 @@ class Briefing(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("briefing")
         verbose_name_plural = _("briefings")
+
+    @property
+    def lag_days(self) -> int | None:
+        """R54: days from the decision to the briefing (None when the decision date is unknown)."""
+        return (self.date - self.decided_on).days if self.decided_on else None
+
+    def clean(self):
+        if self.decided_on and self.date and self.decided_on > self.date:
+            raise ValidationError(
+                {"decided_on": _("A decision is briefed after it is taken, not before.")}
+            )
 
 
 class TalkConfirmation(models.Model):

@@ -71,7 +71,7 @@ def _too_many(request) -> HttpResponse:
 
 def qr_svg(url: str) -> str:
     """A QR code as inline SVG, drawn on the server (no script; CSP allows it)."""
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=5, border=2))
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=5, border=2, omitsize=True))
 
 
 def absolute(path: str) -> str:

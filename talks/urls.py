@@ -37,6 +37,20 @@ urlpatterns = [
     path("branch/symposiums/", branch_views.symposium_list, name="symposium_list"),
     path("branch/symposiums/new/", branch_views.symposium_create, name="symposium_create"),
     path("branch/symposiums/<int:pk>/", branch_views.symposium_detail, name="symposium_detail"),
+    path("branch/symposiums/<int:pk>/edit/", branch_views.symposium_edit, name="symposium_edit"),
+    path(
+        "branch/symposium-files/<int:pk>/",
+        branch_views.symposium_attachment,
+        name="symposium_attachment",
+    ),
+    path(
+        "branch/symposium-files/<int:pk>/delete/",
+        branch_views.symposium_attachment_delete,
+        name="symposium_attachment_delete",
+    ),
     path("leader/visits/new/", branch_views.leader_visit_create, name="leader_visit_create"),
+    path("leader/visits/<int:pk>/edit/", branch_views.leader_visit_edit, name="leader_visit_edit"),
+    path("branch/briefings/", branch_views.briefing_list, name="briefing_list"),
     path("branch/briefings/new/", branch_views.briefing_create, name="briefing_create"),
+    path("branch/briefings/<int:pk>/edit/", branch_views.briefing_edit, name="briefing_edit"),
 ]

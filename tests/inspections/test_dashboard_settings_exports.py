@@ -38,6 +38,7 @@ def _settings_data(branch, **changes):
         "report_deadline_days": branch.report_deadline_days,
         "resubmission_days": branch.resubmission_days,
         "symposium_target": branch.symposium_target,
+        "leader_visit_target": branch.leader_visit_target,
         "inspection_months": [1, 7],
         "weight_months": 50,
         "weight_musttalks": 20,

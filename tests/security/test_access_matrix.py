@@ -37,6 +37,7 @@ from talks.models import (
     Opinion,
     OpinionSource,
     Symposium,
+    SymposiumAttachment,
     TalkConfirmation,
 )
 
@@ -182,6 +183,8 @@ MATRIX: dict[str, Row] = {
     "members:leads": Row(expect=only(404, **BRANCH_MEMBERS)),
     "members:lead_create": Row(expect=only(404, **BRANCH_MEMBERS)),
     "members:lead_edit": Row(pk("lead"), only(404, member_a=200)),
+    # R46 issue 14: the confirmation page of deleting one's own activity (the deletion is POST).
+    "members:lead_delete": Row(pk("lead"), only(404, member_a=200)),
     # The evidence file: its author, and those who oversee the branch (not other members).
     "members:lead_evidence": Row(
         pk("lead"), only(404, member_a=200, secretary=200, leader=200, admin=200)
@@ -258,9 +261,25 @@ MATRIX: dict[str, Row] = {
         pk("symposium"),
         only(404, member_a=200, member_b=200, committee=200, secretary=200, leader=200, admin=200),
     ),
-    # POST only (the forms are on the leader's page).
+    # Issue 14: the secretary completes a symposium (minutes, files) within the editable window;
+    # its files are read by whoever reads the symposium; removing one is POST only.
+    "talks:symposium_edit": Row(pk("symposium"), MANAGED_OBJECT),
+    "talks:symposium_attachment": Row(
+        pk("attachment"),
+        only(404, member_a=200, member_b=200, committee=200, secretary=200, leader=200, admin=200),
+    ),
+    "talks:symposium_attachment_delete": Row(pk("attachment"), only(405)),
+    # POST only (the form is on the leader's page); the leader edits their own visit.
     "talks:leader_visit_create": Row(expect=only(405)),
-    "talks:briefing_create": Row(expect=only(405)),
+    "talks:leader_visit_edit": Row(pk("visit"), only(404, leader=200)),
+    # R54 issue 14: the leader (from their page) or a secretary (dashboard, briefings list)
+    # records a briefing; the list is the secretary's (and admin's); a briefing is edited by
+    # whoever gave it or the branch's secretary (the world's was given by the secretary).
+    "talks:briefing_create": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200, leader=200)
+    ),
+    "talks:briefing_list": Row(expect=SECRETARY_PAGE, query=branch_query),
+    "talks:briefing_edit": Row(pk("briefing"), only(404, secretary=200)),
     # --- inspections: role homes
     # An admin is sent on to the school overview.
     "inspections:branch_home": Row(
@@ -403,6 +422,10 @@ def world(
     )
     export.file.save("assessment.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     symposium = Symposium.objects.create(branch=branch, held_on=today, topic="教学座谈")
+    attachment = SymposiumAttachment(
+        symposium=symposium, name="签到表.pdf", content_type="application/pdf"
+    )
+    attachment.file.save("sign-in.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     visit = LeaderVisit.objects.create(
         leader=leader, branch=branch, date=today, kind="visit", summary="走访教研组"
     )

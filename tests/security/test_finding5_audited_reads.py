@@ -30,6 +30,7 @@ FILE_VIEWS = {
     "inspections:matrix_export",
     "inspections:opinion_export",
     "members:lead_evidence",
+    "talks:symposium_attachment",
     "contacts:roster_template",
 }
 # Views that show confidential text to those allowed: each writes a `view_confidential` row
