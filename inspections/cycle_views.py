@@ -21,7 +21,7 @@ from members.models import AuditAction, Branch
 from members.params import id_param
 from members.pdf import pdf_response, render_pdf
 
-from . import scoring, services
+from . import remind, scoring, services
 from .charts import assessment_charts, inspection_charts
 from .forms import (
     ExportForm,
@@ -142,6 +142,23 @@ def report_list(request):
         {"member": m, "report": reports.get(m.pk)}
         for m in branch.members.filter(active=True).order_by("name")
     ]
+    # Issue 14: remind now the members whose report is not started (the form posts here).
+    today = timezone.localdate()
+    form = remind.RemindForm(
+        request.POST if request.method == "POST" else None,
+        behind=remind.behind_on_reports(rows, semester, today),
+        done=remind.reminded_today([row["member"] for row in rows], today),
+    )
+    if request.method == "POST" and form.is_valid():
+        result = remind.reminders_send_now(
+            branch=branch,
+            picks=form.cleaned_data["picks"],
+            semester=semester,
+            by=request.user,
+            today=today,
+        )
+        remind.report_result(request, result)
+        return redirect(request.get_full_path())
     return render(
         request,
         "inspections/report_list.html",
@@ -149,6 +166,7 @@ def report_list(request):
             "branch": branch,
             "semester": semester,
             "rows": rows,
+            "remind_form": form,
             "semesters": Semester.objects.all(),
             "deadline": services.report_deadline(semester=semester, branch=branch),
         },

@@ -23,6 +23,7 @@ from talks import confirmation, obligations
 from talks.models import MustTalkEvent, Opinion, Symposium
 from talks.obligations import EventState, Month, MonthState
 
+from . import remind
 from .charts import completion_trend_svg
 from .models import ReportStatus, Semester, SemesterReport
 
@@ -118,14 +119,17 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         .annotate(
             has_teacher=obligations.has_teacher(today),
             report_status=Subquery(report.values("status")[:1]),
+            # Issue 14: reminded now today, per kind (in the same query, not one per member).
+            **remind.reminded_today_annotations(today),
         )
         .order_by("name", "pk")
     )
     trend_months = _trend_months(month)
-    wanted = sorted(set(period.months) | set(trend_months))
+    current = Month.of(today)
+    # This month is read too (same query): whoever is behind on it can be reminded now.
+    wanted = sorted(set(period.months) | set(trend_months) | {current})
     states = obligations.member_month_states(member_qs, wanted)
 
-    current = Month.of(today)
     # A cell links to the member's handbook for its month: one reverse() per member, one
     # query string per month (a reverse() per cell was a tenth of the page's time).
     month_query = {m: urlencode({"start": m.first, "end": m.last}) for m in period.months}
@@ -215,6 +219,14 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         ),
         "trend": trend,
         "events": events,
+        # Issue 14: who is behind (this month, the report, an overdue must-talk), no query.
+        "behind": remind.behind_on_dashboard(
+            members=members,
+            month_states=states,
+            events=events,
+            semester=period.semester,
+            today=today,
+        ),
         "event_totals": {state.value: event_totals[state.value] for state in EventState},
         "without_teacher": [m for m in members if not m.has_teacher],
         # R53: contacts still assigned to a member who is no longer active (one query).

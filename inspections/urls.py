@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import cycle_views, ethics, views
+from . import cycle_views, ethics, export_views, views
 
 app_name = "inspections"
 
 urlpatterns = [
     path("branch/", views.branch_home, name="branch_home"),
     path("school/", views.school_home, name="school_home"),
+    path("school/overview.xlsx", export_views.school_export, name="school_export"),
     path("leader/", views.leader_home, name="leader_home"),
     path("branch/<int:branch_id>/", views.branch_dashboard, name="branch_dashboard"),
     path("branch/<int:branch_id>/settings/", views.branch_settings, name="branch_settings"),
@@ -26,6 +27,12 @@ urlpatterns = [
     path("assessments/", cycle_views.assessment_list, name="assessment_list"),
     path("assessments/<int:pk>/grade/", cycle_views.assessment_grade, name="assessment_grade"),
     path("assessments/pdf/", cycle_views.assessment_branch_pdf, name="assessment_branch_pdf"),
+    path("assessments/export.xlsx", export_views.assessment_export, name="assessment_export"),
+    path(
+        "assessments/school.xlsx",
+        export_views.assessment_school_export,
+        name="assessment_school_export",
+    ),
     # R48: the secretary's 师德 commendations and concerns (confidential).
     path("ethics/", ethics.ethics_list, name="ethics_list"),
     path("ethics/<int:pk>/lift/", ethics.ethics_lift, name="ethics_lift"),

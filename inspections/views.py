@@ -16,12 +16,13 @@ from members import access
 from members.audit import audit
 from members.models import AuditAction, Branch
 from members.editing import mark_editable
+from talks import lists
 from talks.branch_forms import BriefingForm, LeaderVisitForm
 from talks.branch_services import can_edit_briefing
 from talks.leader_point import leader_visit_rows
 from talks.models import Briefing, LeaderVisit, Opinion
 
-from . import branch_services, exports, selectors
+from . import branch_services, exports, remind, selectors
 from .branch_forms import BranchSettingsForm, ExemplaryCaseForm
 from .models import ExemplaryCase
 
@@ -42,12 +43,29 @@ def _selection(request):
 
 
 def _dashboard(request, branch: Branch):
+    """The dashboard; its POST is the "remind now" form of the members behind (issue 14)."""
     today, month, period = _selection(request)
     context = selectors.branch_dashboard(
         branch=branch, user=request.user, month=month, period=period, today=today
     )
+    form = remind.RemindForm(
+        request.POST if request.method == "POST" else None,
+        behind=context["behind"],
+        done=remind.reminded_from_annotations(context["members"]),
+    )
+    if request.method == "POST" and form.is_valid():
+        result = remind.reminders_send_now(
+            branch=branch,
+            picks=form.cleaned_data["picks"],
+            semester=period.semester,
+            by=request.user,
+            today=today,
+        )
+        remind.report_result(request, result)
+        return redirect(request.get_full_path())
     context["semesters"] = period.semesters
     context["month_value"] = str(month)
+    context["remind_form"] = form
     return render(request, "inspections/dashboard.html", context)
 
 
@@ -241,12 +259,15 @@ def matrix_export(request, branch_id: int):
 
 @login_required
 def opinion_export(request, branch_id: int):
+    """The queue as its page shows it: the same tab (status), source and search (talks.lists)."""
     branch = managed_branch_or_404(request.user, branch_id)
-    opinions = (
+    filters = lists.opinion_filters(request.GET)
+    opinions = lists.filter_opinions(
         Opinion.objects.visible_to(request.user)
         .filter(branch=branch)
         .select_related("contact", "conveyed_by")
-        .order_by("received_on", "pk")
+        .order_by("received_on", "pk"),
+        filters,
     )
     content = exports.opinions_xlsx(opinions, timezone.localdate())
     audit(
@@ -255,5 +276,9 @@ def opinion_export(request, branch_id: int):
         obj=branch,
         branch_id=branch.pk,
         object_repr="opinion queue",
+        details={"filters": filters},
     )
-    return _xlsx(content, f"opinions-{branch.pk}.xlsx")
+    tab = dict(lists.opinion_statuses())[filters["status"]]
+    return exports.xlsx_download(
+        content, branch.name, timezone.localdate().isoformat(), _("opinions and requests"), tab
+    )

@@ -303,7 +303,12 @@ def fan_out(notifications, school: SchoolChannels | None = None) -> int:
                         link=note.link,
                     )
                 )
-    rows += _group_rows([n for n in notes if n.kind in GROUP_KINDS])
+    # A reminder sent now is to one person: never to the branch group.
+    from .notify import NOW_PREFIX  # notify imports this module
+
+    rows += _group_rows(
+        [n for n in notes if n.kind in GROUP_KINDS and not n.period.startswith(NOW_PREFIX)]
+    )
     if rows:
         ChannelMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)

@@ -46,6 +46,15 @@ BATCH_SIZE = 100
 BATCH_HOLD_LIMIT = STALE_SENDING / 3
 
 
+# Reminders a secretary sends now (issue 14) carry the day as their period: one per person,
+# kind and day by the unique row; the scheduled ones keep their own periods (a month, a window).
+NOW_PREFIX = "now:"
+
+
+def now_period(day) -> str:
+    return f"{NOW_PREFIX}{day.isoformat()}"
+
+
 def notify(
     *, recipient, kind: str, period: str, subject: str, body: str, link: str = ""
 ) -> Notification | None:

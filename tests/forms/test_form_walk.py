@@ -106,6 +106,9 @@ def kwargs_for(member_a, branch):
         "user": member_a.user,
         "by": member_a.user,
         "may_read_confidential": True,
+        # inspections.remind.RemindForm: the members behind and those reminded today.
+        "behind": [],
+        "done": set(),
     }
 
     def make(cls) -> dict:

@@ -325,6 +325,13 @@ MATRIX: dict[str, Row] = {
     "inspections:assessment_branch_pdf": Row(
         expect=only(403, secretary=200, other_branch_secretary=200)
     ),
+    # Issue 14: the assessments in Excel (a branch: as its PDF; the school: the admin), and the
+    # school overview (全校概况) in Excel.
+    "inspections:assessment_export": Row(
+        expect=only(403, secretary=200, other_branch_secretary=200)
+    ),
+    "inspections:assessment_school_export": Row(expect=only(403, admin=200)),
+    "inspections:school_export": Row(expect=only(403, admin=200)),
     "inspections:export_list": Row(expect=only(403, admin=200)),
     "inspections:export_detail": Row(pk("export"), only(404, secretary=200, leader=200, admin=200)),
     "inspections:export_status": Row(pk("export"), only(404, secretary=200, leader=200, admin=200)),
