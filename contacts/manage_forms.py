@@ -5,12 +5,15 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import BoundedDate, Text, text_formfield
 from members.models import Branch, Member
+from members.pinyin import by_pinyin
 
-from .models import Category, Contact
+from .models import Assignment, Category, Contact
 from .services import CONTACT_FIELDS
 
 
@@ -57,9 +60,47 @@ class ContactForm(forms.ModelForm):
         return data
 
 
+def members_with_load(branch: Branch):
+    """R44: the branch's active members with their current load (contacts assigned today) and
+    whether one of those is a teacher, in the one query of the choice list."""
+    today = timezone.localdate()
+    current = Q(assignments__started_on__lte=today) & (
+        Q(assignments__ended_on__isnull=True) | Q(assignments__ended_on__gte=today)
+    )
+    return (
+        Member.objects.active()
+        .filter(branch=branch)
+        .annotate(
+            load=Count("assignments", filter=current),
+            has_teacher=Exists(
+                Assignment.objects.current(today).filter(
+                    member=OuterRef("pk"), contact_category=Category.TEACHER
+                )
+            ),
+        )
+    )
+
+
 class MemberChoiceField(forms.ModelChoiceField):
+    """Members in pinyin order; with `load` annotated (members_with_load) each choice says how
+    many contacts the member has now and whether one is a teacher (R44)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_pinyin(self)
+
     def label_from_instance(self, obj: Member) -> str:
-        return obj.name
+        if not hasattr(obj, "load"):
+            return obj.name
+        if obj.has_teacher:
+            return _("%(name)s (%(load)s contacts now, has a teacher)") % {
+                "name": obj.name,
+                "load": obj.load,
+            }
+        return _("%(name)s (%(load)s contacts now, no teacher yet)") % {
+            "name": obj.name,
+            "load": obj.load,
+        }
 
 
 class AssignmentForm(forms.Form):
@@ -68,7 +109,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
+        self.fields["member"].queryset = members_with_load(branch)
         self.helper = _helper(_("Assign"), "assign-form")
 
 
@@ -79,7 +120,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
+        self.fields["member"].queryset = members_with_load(branch)
         self.helper = _helper(_("Reassign"), "reassign-form")
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from members.form_fields import PastDate, Text
 from members.forms import checked_upload
 from members.models import Member
+from members.pinyin import by_pinyin
 
 from .branch_services import NEXT_STATUSES
 from .models import OpinionStatus, VisitKind
@@ -147,9 +148,10 @@ class SymposiumForm(forms.Form):
         if branch is None:
             del self.fields["members_attended"]
         else:
-            self.fields["members_attended"].queryset = (
-                Member.objects.active().filter(branch=branch).order_by("name")
+            self.fields["members_attended"].queryset = Member.objects.active().filter(
+                branch=branch
             )
+            by_pinyin(self.fields["members_attended"])
         self.fields["attachments"].help_text = _(
             "You may choose several files, each at most %(size)s."
         ) % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}

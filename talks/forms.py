@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Assignment, Category, Contact
 from members.form_fields import PastDate, Text
 from members.models import Member
+from members.pinyin import by_pinyin
 
 from .models import (
     SUBKINDS_BY_CATEGORY,
@@ -219,9 +220,8 @@ class TalkLogForm(forms.Form):
         talk, contacts = self.talk, self.assignments.values("contact_id")
         events = MustTalkEvent.objects.open().filter(contact__in=contacts, member=self.member)
         if talk is None:
-            self.fields["contact"].queryset = Contact.objects.filter(pk__in=contacts).order_by(
-                "name", "pk"
-            )
+            self.fields["contact"].queryset = Contact.objects.filter(pk__in=contacts)
+            by_pinyin(self.fields["contact"])
         else:
             self.fields["contact"].queryset = Contact.objects.filter(pk=talk.contact_id)
             events = MustTalkEvent.objects.filter(
