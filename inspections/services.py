@@ -24,6 +24,7 @@ from members.models import AuditAction, Branch, Member, NotificationKind
 from members.notify import notify
 from talks import obligations
 from talks.models import Opinion, Symposium
+from talks.leader_point import leader_visit_rows
 
 from . import scoring
 from .charts import assessment_charts, inspection_charts
@@ -676,6 +677,16 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
             "held": symposiums,
             "target": branch.symposium_target * max(1, len(semesters)),
         },
+        # R54: each leader whose contact point is the branch, their visits against the target.
+        "leaders": [
+            {
+                "name": r["name"],
+                "visits": r["visits"],
+                "target": r["target"],
+                "short": r["short"],
+            }
+            for r in leader_visit_rows([branch.pk], start, end, semesters=len(semesters))
+        ],
         "cases": [
             {
                 "kind": c.get_kind_display(),

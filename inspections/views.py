@@ -109,6 +109,14 @@ def school_home(request):
             "period": period,
             "semesters": period.semesters,
             "columns": _school_columns(),
+            # R54: leaders below their visit target at their contact point (flagged here).
+            "leaders_short": [
+                r
+                for r in leader_visit_rows(
+                    [row["branch"].pk for row in rows], period.start, period.end
+                )
+                if r["short"]
+            ],
         },
     )
 

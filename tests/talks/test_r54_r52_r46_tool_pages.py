@@ -368,3 +368,34 @@ def test_r54_leader_page_shows_the_lag_of_a_briefing(app, leader, branch):
     )
     page = app.get(reverse("inspections:leader_home"), user="leader")
     assert "Decided 2026-10-02, briefed 7 days later" in page.text
+
+
+def test_r54_leader_below_target_is_flagged_on_the_school_page(app, admin, leader, branch):
+    from inspections.models import Semester
+
+    Semester.objects.create(name="2026秋", start_on=D(2026, 9, 1), end_on=D(2027, 1, 31))
+    LeaderVisit.objects.create(
+        leader=leader, branch=branch, date=D(2026, 10, 9), kind="reception", summary="接待"
+    )
+    section = app.get(reverse("inspections:school_home"), user="admin").html.select_one(
+        "#leaders-short"
+    )
+    assert "周校长 at 数学组党支部: 1 visit(s), target 4" in " ".join(section.text.split())
+    branch.leader_visit_target = 1
+    branch.save()
+    section = app.get(reverse("inspections:school_home"), user="admin").html.select_one(
+        "#leaders-short"
+    )
+    assert "周校长" not in section.text and "state-complete" in str(section)
+
+
+def test_r54_leader_below_target_is_flagged_in_the_inspection(leader, branch, secretary):
+    from inspections import services as inspection_services
+    from inspections.models import Semester
+
+    Semester.objects.create(name="2026秋", start_on=D(2026, 9, 1), end_on=D(2027, 1, 31))
+    LeaderVisit.objects.create(
+        leader=leader, branch=branch, date=D(2026, 10, 9), kind="visit", summary="听课"
+    )
+    data = inspection_services.inspection_data(branch=branch, half="2026H2")
+    assert data["leaders"] == [{"name": "周校长", "visits": 1, "target": 4, "short": True}]
