@@ -399,3 +399,15 @@ def test_r54_leader_below_target_is_flagged_in_the_inspection(leader, branch, se
     )
     data = inspection_services.inspection_data(branch=branch, half="2026H2")
     assert data["leaders"] == [{"name": "周校长", "visits": 1, "target": 4, "short": True}]
+
+
+def test_r52_new_symposium_takes_its_files_at_once(app, secretary):
+    form = app.get(reverse("talks:symposium_create"), user="secretary").forms["symposium-form"]
+    form["topic"], form["masses_representatives"] = "期中教学座谈", "5"
+    form["attachments"] = [("签到表.pdf", PDF)]
+    form.submit("save").follow()
+    symposium = Symposium.objects.get()
+    assert [(a.name, a.content_type) for a in symposium.attachments.all()] == [
+        ("签到表.pdf", "application/pdf")
+    ]
+    assert symposium.attachments.get().file.read() == PDF
