@@ -24,10 +24,12 @@ from members import access
 from members.audit import audit
 from members.editing import is_editable_on, mark_editable
 from members.form_errors import apply_validation_error
-from members.models import AuditAction, Branch
+from members.listing import paginate
+from members.models import AuditAction, Branch, Member
 from members.params import id_param
+from members.pinyin import sorted_by_pinyin
 
-from . import branch_services, obligations, services
+from . import branch_services, lists, obligations, services
 from .branch_forms import (
     BoxOpinionForm,
     BriefingForm,
@@ -40,11 +42,12 @@ from .models import (
     CONFIDENTIAL_CATEGORIES,
     Briefing,
     LeaderVisit,
-    SymposiumAttachment,
     MustTalkEvent,
     Opinion,
+    OpinionSource,
     OpinionStatus,
     Symposium,
+    SymposiumAttachment,
 )
 
 LIST_LIMIT = 500
@@ -95,30 +98,30 @@ def _opinion_row(opinion: Opinion, today) -> dict:
 
 @login_required
 def opinion_queue(request):
-    """R43: the queue, open ones first by age; ?status=all or one status. Committee: read-only."""
+    """R43: the queue, open ones first by age; a tab (?status=), a source and a search, 50 a
+    page (talks.lists: the Excel export reads the same filters). Committee: read-only."""
     branch = readable_branch(request)
-    status = request.GET.get("status", "open")
-    opinions = (
+    filters = lists.opinion_filters(request.GET)
+    opinions = lists.filter_opinions(
         Opinion.objects.visible_to(request.user)
         .filter(branch=branch)
         .select_related("contact", "conveyed_by")
-        .order_by("received_on", "pk")
+        .order_by("received_on", "pk"),
+        filters,
     )
-    if status == "open":
-        opinions = opinions.open()
-    elif status in OpinionStatus.values:
-        opinions = opinions.filter(status=status)
-    else:
-        status = "all"
+    page = paginate(request, opinions)
     today = timezone.localdate()
     return render(
         request,
         "talks/branch_opinions.html",
         {
             "branch": branch,
-            "rows": [_opinion_row(o, today) for o in opinions[:LIST_LIMIT]],
-            "status": status,
-            "statuses": [("open", _("Open")), *OpinionStatus.choices, ("all", _("All"))],
+            "rows": [_opinion_row(o, today) for o in page.object_list],
+            "page": page,
+            "filters": filters,
+            "status": filters["status"],
+            "statuses": lists.opinion_statuses(),
+            "sources": OpinionSource.choices,
             "can_manage": access.can_manage_branch(request.user, branch.pk),
         },
     )
@@ -180,30 +183,25 @@ def event_list(request):
     """R51: the branch's must-talk events, filtered by state (default: open and overdue)."""
     branch = managed_branch(request)
     today = timezone.localdate()
-    state = request.GET.get("state", "pending")
-    events = (
+    filters = lists.event_filters(request.GET)
+    events = lists.filter_events(
         MustTalkEvent.objects.visible_to(request.user)
         .filter(branch=branch)
-        .select_related("contact", "member")
+        .select_related("contact", "member"),
+        filters,
+        today,
     )
-    if state in obligations.EventState._value2member_map_:
-        events = events.filter(obligations.event_state_filter(obligations.EventState(state), today))
-    elif state == "pending":
-        events = events.open()
-    else:
-        state = "all"
+    page = paginate(request, events.order_by("due_on", "pk"))
     rows = [
         {
             "event": event,
             "state": obligations.event_state(event, today),
             "days_left": obligations.event_days_left(event, today),
         }
-        for event in events.order_by("due_on", "pk")[:LIST_LIMIT]
+        for event in page.object_list
     ]
     for row in rows:
         row["days_overdue"] = -row["days_left"]
-    states = [("pending", _("Waiting for a talk"))]
-    states += [(s.value, s.label) for s in obligations.EventState] + [("all", _("All"))]
     contacts = Contact.objects.visible_to(request.user).filter(branch=branch).active()
     return render(
         request,
@@ -211,9 +209,12 @@ def event_list(request):
         {
             "branch": branch,
             "rows": rows,
-            "state": state,
-            "states": states,
-            "contacts": contacts.order_by("name", "pk"),
+            "page": page,
+            "filters": filters,
+            "state": filters["state"],
+            "states": lists.event_states(),
+            "members": sorted_by_pinyin(Member.objects.active().filter(branch=branch)),
+            "contacts": sorted_by_pinyin(contacts),
         },
     )
 
