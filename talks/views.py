@@ -16,6 +16,7 @@ from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
 from members.models import AuditAction, Notification
+from members.params import id_param
 
 from . import obligations, services
 from .forms import Kind, MustTalkEventForm, TalkLogForm
@@ -152,12 +153,12 @@ def talk_create(request):
 def _talk_initial(request, member) -> dict:
     """?contact=<pk>, or ?event=<pk> from a must-talk event: that event and its contact chosen,
     and the record a talk (only a talk closes it)."""
-    event_id = request.GET.get("event", "")
-    if event_id.isdigit() and int(event_id) < 2**63:
+    event_id = id_param(request.GET.get("event"))
+    if event_id is not None:
         event = MustTalkEvent.objects.open().filter(member=member, pk=event_id).first()
         if event is not None:
             return {"contact": event.contact_id, "must_talk_event": event.pk, "kind": Kind.TALK}
-    return {"contact": request.GET.get("contact")}
+    return {"contact": id_param(request.GET.get("contact"))}
 
 
 @login_required
