@@ -307,7 +307,8 @@ def symposium_update(
         raise ValidationError(
             {"held_on": _("A record may not be moved to a month already closed.")}
         )
-    symposium.full_clean()
+    # Who recorded it may be gone (SET_NULL): that does not stop its completion.
+    symposium.full_clean(exclude=["recorded_by"])
     symposium.save()
     before = set(symposium.members_attended.values_list("pk", flat=True))
     symposium.members_attended.set(members_attended)

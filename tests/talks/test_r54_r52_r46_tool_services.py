@@ -291,3 +291,21 @@ def test_r46_activity_of_a_closed_month_cannot_be_deleted(member_a):
     with pytest.raises(ValidationError):
         five_lead_delete(activity=old, by=member_a.user)
     assert FiveLeadActivity.objects.filter(pk=old.pk).exists()
+
+
+def test_r52_symposium_whose_recorder_is_gone_can_still_be_completed(branch, secretary):
+    symposium = Symposium.objects.create(
+        branch=branch, held_on=D(2026, 10, 15), topic="座谈", masses_representatives=3
+    )
+    branch_services.symposium_update(
+        symposium=symposium,
+        held_on=symposium.held_on,
+        topic="座谈",
+        party_representatives=0,
+        masses_representatives=3,
+        members_present=0,
+        participants="",
+        minutes="补写的纪要",
+        by=secretary.user,
+    )
+    assert Symposium.objects.get().minutes == "补写的纪要"
