@@ -57,8 +57,10 @@ def bar_chart_svg(
     max_value: float = 1.0,
     fmt=_percent,
     grid: tuple = (0, 0.5, 1),
+    notes: dict[str, str] | None = None,
 ) -> SafeString:
-    """Vertical bars, one per label; None (nothing to count) draws "n/a" and no bar.
+    """Vertical bars, one per label; None (nothing to count) draws "n/a" and no bar, or the
+    label's note (a month still running: "not yet decided").
 
     Each bar carries its value as text, so the chart reads without colour.
     """
@@ -78,7 +80,7 @@ def bar_chart_svg(
                     '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#555">{}</text>',
                     f"{centre:.1f}",
                     HEIGHT - BOTTOM - 4,
-                    _("n/a"),
+                    (notes or {}).get(label) or _("n/a"),
                 )
             )
             continue
@@ -127,10 +129,14 @@ def bar_chart_svg(
 
 
 def completion_trend_svg(
-    points: list[tuple[str, float | None]], title: str, *, chart_id: str = "trend"
+    points: list[tuple[str, float | None]],
+    title: str,
+    *,
+    chart_id: str = "trend",
+    notes: dict[str, str] | None = None,
 ) -> SafeString:
-    """Completion rates (0..1) per month."""
-    return bar_chart_svg(points, title, chart_id=chart_id)
+    """Completion rates (0..1) per month; `notes` name months without a rate yet."""
+    return bar_chart_svg(points, title, chart_id=chart_id, notes=notes)
 
 
 def member_bars_svg(

@@ -158,12 +158,12 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
     trend = [
         (
             str(m),
-            obligations.rate_of(
-                obligations.decided(m, by_month.get(m), today) for by_month in states.values()
-            ),
+            obligations.month_rate(m, (by_month.get(m) for by_month in states.values()), today),
         )
         for m in trend_months
     ]
+    # The month still running has no rate yet: its bar says so instead of "n/a".
+    running = {str(m): MonthState.IN_PROGRESS.label for m in trend_months if m >= current}
 
     soon = today + timedelta(days=branch.musttalk_due_soon_days)
     in_period = Q(occurred_on__range=(period.start, period.end))
@@ -215,7 +215,9 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         "month_summary": [{"state": s, "count": month_counts[s.value]} for s in MonthState],
         "no_contact_count": sum(1 for m in members if month not in states.get(m.pk, {})),
         "trend_svg": completion_trend_svg(
-            trend, _("Completion of monthly talks, last 12 months (partial counts half)")
+            trend,
+            _("Completion of monthly talks, last 12 months (partial counts half)"),
+            notes=running,
         ),
         "trend": trend,
         "events": events,

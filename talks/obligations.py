@@ -172,6 +172,16 @@ def decided(month: Month, state: MonthState | None, today: date | None = None):
     return state
 
 
+def month_rate(month: Month, states: Iterable[MonthState | None], today: date | None = None):
+    """The completion rate of one month over several members (the dashboard's trend), None
+    while the month runs: until its last day only its complete members are decided, and their
+    share alone would read as a rate (one member done in the first days showed 100%). The
+    month is shown as not yet decided instead."""
+    if month >= Month.of(_today(today)):
+        return None
+    return rate_of(decided(month, state, today) for state in states)
+
+
 def _state(talks: int, reports: int) -> MonthState:
     if talks and reports:
         return MonthState.COMPLETE

@@ -193,13 +193,28 @@ def test_r61_dashboard_counts_semester_reports_by_status(
 def test_dashboard_trend_is_server_side_svg_without_style_attributes(
     client_for, secretary, member_a, teacher_a
 ):
-    TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 10, 2))
+    assignment = Assignment.objects.get(contact=teacher_a)
+    assignment.started_on = D(2026, 9, 1)
+    assignment.save()
+    TalkLogFactory(assignment=assignment, date=D(2026, 9, 2))
+    TalkLogFactory(assignment=assignment, date=D(2026, 10, 2))
     response = _dashboard(client_for(secretary))
     svg = str(response.context["trend_svg"])
     assert svg.startswith("<svg") and "<title" in svg and "style=" not in svg
     assert "2026-10" in svg and "100%" in svg and "2025-11" in svg
-    assert response.context["trend"][-1] == ("2026-10", 1.0)
+    assert response.context["trend"][-2:] == [("2026-09", 1.0), ("2026-10", None)]
     assert "style=" not in response.content.decode()
+
+
+def test_r45_running_month_has_no_rate_on_the_trend(client_for, secretary, member_a, teacher_a):
+    """R45: on 20 October one member of two complete is not "October 100%": the month is not
+    yet decided (its bar says so), and the months before it are rated as usual."""
+    AssignmentFactory(member=MemberFactory(branch=member_a.branch))  # no talk yet this month
+    TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 10, 2))
+    response = _dashboard(client_for(secretary))
+    assert response.context["trend"][-1] == ("2026-10", None)
+    svg = str(response.context["trend_svg"])
+    assert "Not yet decided" in svg and svg.count("100%") == 1  # the axis only, no bar
 
 
 def _members_with_records(branch, count):

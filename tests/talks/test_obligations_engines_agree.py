@@ -116,3 +116,7 @@ def test_one_source_of_truth_rate_and_in_progress_rule():
         MonthState.IN_PROGRESS
     )
     assert obligations.decided(dec, None, today) is None
+    # A month over several members has no rate while it runs (its complete members alone are
+    # not the month's rate); an ended month is rated from its decided states.
+    assert obligations.month_rate(dec, [MonthState.COMPLETE, MonthState.MISSING], today) is None
+    assert obligations.month_rate(nov, [MonthState.COMPLETE, MonthState.MISSING], today) == 0.5
