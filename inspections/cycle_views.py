@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
+from members.listing import paginate, search_text
 from members.models import AuditAction, Branch
 from members.params import id_param
 from members.pdf import pdf_response, render_pdf
@@ -159,13 +160,29 @@ def report_list(request):
         )
         remind.report_result(request, result)
         return redirect(request.get_full_path())
+    # Issue 14: the table's filters (a status, "not started", a name) and pages.
+    status = request.GET.get("status", "all")
+    if status != "none" and status not in ReportStatus.values:
+        status = "all"
+    q = search_text(request)
+    shown = [
+        row
+        for row in rows
+        if (status == "all" or (row["report"].status if row["report"] else "none") == status)
+        and (not q or q in row["member"].name)
+    ]
+    page = paginate(request, shown)
     return render(
         request,
         "inspections/report_list.html",
         {
             "branch": branch,
             "semester": semester,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": [("all", _("All")), ("none", _("Not started")), *ReportStatus.choices],
             "remind_form": form,
             "semesters": Semester.objects.all(),
             "deadline": services.report_deadline(semester=semester, branch=branch),

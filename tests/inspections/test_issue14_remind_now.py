@@ -178,3 +178,26 @@ def test_remind_now_adds_no_query_to_the_dashboard_and_none_per_member(
     )
     with django_assert_num_queries(len(before.captured_queries)):
         assert "今天已提醒" in client.get(url).content.decode()
+
+
+def test_r61_reports_list_filters_by_status_and_name_and_the_typed_name_comes_back(
+    app, secretary, behind, member_b, semester
+):
+    from inspections.models import ReportStatus, SemesterReport
+
+    SemesterReport.objects.create(
+        member=member_b, semester=semester, text="汇报", status=ReportStatus.DRAFT
+    )
+    page = app.get(
+        reverse("inspections:report_list") + f"?semester={semester.pk}",
+        user=secretary.user.username,
+    )
+    form = page.forms["report-filter"]
+    form["status"] = "none"
+    names = [r.find("td").text for r in form.submit().html.select("tbody tr")]
+    assert names == [behind.name, secretary.name]
+    form = page.forms["report-filter"]
+    form["status"], form["q"] = "all", "赵"
+    found = form.submit()
+    assert [r.find("td").text for r in found.html.select("tbody tr")] == [member_b.name]
+    assert found.forms["report-filter"]["q"].value == "赵"
