@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members import access
 from members.audit import audit
+from members.downloads import download_name, download_response
 from members.models import AuditAction, Department
 
 from . import roster
@@ -198,14 +199,16 @@ def roster_template(request, fmt: str):
         else (Department.objects.values_list("name", flat=True).first() or "数学教研室")
     )
     if fmt == "xlsx":
-        response = HttpResponse(roster.template_xlsx(department), content_type=XLSX_TYPE)
+        content, content_type = roster.template_xlsx(department), XLSX_TYPE
     elif fmt == "csv":
-        response = HttpResponse(
-            roster.template_csv(department), content_type="text/csv; charset=utf-8"
-        )
+        content, content_type = roster.template_csv(department), "text/csv; charset=utf-8"
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="roster-template.{fmt}"'
+    response = download_response(
+        content,
+        filename=download_name(_("contact roster template"), ext=fmt),
+        content_type=content_type,
+    )
     # An empty template, but every file handed out is audited (RULES.md).
     audit(
         AuditAction.EXPORT,

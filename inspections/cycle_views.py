@@ -5,10 +5,11 @@ Thin views: access check, form, one service call, redirect.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.audit import audit
+from members.downloads import download_name, download_response
 from members.form_errors import apply_validation_error
 from members.listing import paginate, search_text
 from members.models import AuditAction, Branch
@@ -299,7 +301,14 @@ def inspection_pdf(request, pk: int):
         object_repr=f"inspection PDF {inspection.half} v{inspection.version}",
     )
     return pdf_response(
-        pdf, f"{inspection.branch.name}-{inspection.half}-v{inspection.version}.pdf"
+        pdf,
+        download_name(
+            inspection.branch.name,
+            services.half_label(inspection.half),
+            _("half-yearly inspection"),
+            _("version %(version)s") % {"version": inspection.version},
+            ext="pdf",
+        ),
     )
 
 
@@ -334,6 +343,7 @@ def assessment_list(request):
             "charts": assessment_charts(rows),
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
+            "formula": scoring.formula(branch.weights),
             "labels": _part_labels(),
         },
     )
@@ -383,7 +393,9 @@ def assessment_branch_pdf(request):
     branch = _managed_branch(request)
     semester = _semester(request)
     pdf = render_pdf(
-        "pdf/assessment.html", services.assessment_pdf_context(semester=semester, branch=branch)
+        "pdf/assessment.html",
+        services.assessment_pdf_context(semester=semester, branch=branch),
+        generated_by=request.user,
     )
     audit(
         AuditAction.EXPORT,
@@ -392,7 +404,9 @@ def assessment_branch_pdf(request):
         branch_id=branch.pk,
         details={"semester": semester.pk},
     )
-    return pdf_response(pdf, f"{branch.name}-{semester.name}-assessment.pdf")
+    return pdf_response(
+        pdf, download_name(branch.name, semester.name, _("assessment results"), ext="pdf")
+    )
 
 
 @login_required
@@ -441,7 +455,7 @@ def export_status(request, pk: int):
 @login_required
 def export_download(request, pk: int):
     export = access.get_visible_or_404(
-        AssessmentExport.objects.select_related("semester"), request.user, pk=pk
+        AssessmentExport.objects.select_related("semester", "branch"), request.user, pk=pk
     )
     if export.status != ExportStatus.DONE or not export.file:
         raise Http404
@@ -453,9 +467,13 @@ def export_download(request, pk: int):
         branch_id=export.branch_id,
         details={"semester": export.semester_id, "stored_file": True},
     )
-    return FileResponse(
+    return download_response(
         export.file.open("rb"),
-        as_attachment=True,
-        filename=f"assessment-{export.semester.name}.pdf",
+        filename=download_name(
+            export.branch.name if export.branch_id else settings.SCHOOL_NAME,
+            export.semester.name,
+            _("assessment results"),
+            ext="pdf",
+        ),
         content_type="application/pdf",
     )

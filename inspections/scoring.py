@@ -129,3 +129,43 @@ def breakdown(weights: dict[str, int], figures: dict, report_status: str | None)
         "band": band(total),
         "nothing_due": nothing_due(figures),
     }
+
+
+def formula(weights: dict[str, int]) -> list[dict]:
+    """The score formula with a branch's own weights, as the 考核 page and the assessment PDF
+    explain it to their readers (who cannot open docs/assessment.md): each part with a weight,
+    its name and how its rate is counted."""
+    from django.utils.translation import gettext as _
+
+    how = {
+        "months": (
+            _("Monthly talks and work reports"),
+            _("months complete ÷ months due; a month with only one of the two counts half"),
+        ),
+        "musttalks": (
+            _("Must-talk events"),
+            _("talks held within the deadline ÷ events due; none due counts as full"),
+        ),
+        "opinions": (
+            _("Opinions conveyed"),
+            _("%(count)s opinion or request conveyed in the semester is full")
+            % {"count": OPINION_TARGET},
+        ),
+        "leads": (
+            _("Five-leads activities"),
+            _("%(count)s activities recorded in the semester are full") % {"count": LEADS_TARGET},
+        ),
+        "report": (
+            _("Semester report"),
+            _("accepted counts 1, submitted but not yet accepted ½, not submitted 0"),
+        ),
+        "confirmations": (
+            _("Records confirmed by the contact"),
+            _("records the contact confirmed ÷ records; none recorded counts as full"),
+        ),
+    }
+    return [
+        {"key": key, "weight": weights.get(key, 0), "label": how[key][0], "how": how[key][1]}
+        for key in RATE_KEYS
+        if weights.get(key, 0)
+    ]

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -36,6 +37,7 @@ from .models import (
     ExemplaryCase,
     ExportStatus,
     FrozenFigures,
+    Grade,
     Inspection,
     InspectionTrigger,
     ReportStatus,
@@ -468,8 +470,6 @@ def assessment_export_run(*, export_id: int) -> bool:
 
     Every write after the claim is conditional on this attempt: if this worker was taken for
     dead and the export claimed again, its late writes change nothing."""
-    from members.pdf import render_pdf_parts
-
     attempt = export_claim(export_id)
     if attempt is None:
         return False
@@ -477,14 +477,13 @@ def assessment_export_run(*, export_id: int) -> bool:
     export = AssessmentExport.objects.select_related("semester", "branch").get(pk=export_id)
     branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
     mine.update(total=len(branches))
-    contexts = [assessment_pdf_context(semester=export.semester, branch=b) for b in branches]
 
     def step(done: int) -> None:
         mine.update(progress=done, claimed_at=timezone.now())
 
     step(0)
     try:
-        pdf = render_pdf_parts("pdf/assessment.html", contexts, on_part=step)
+        pdf = assessment_export_pdf(export=export, branches=branches, on_part=step)
     except Exception as exc:
         mine.update(status=ExportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now())
         raise
@@ -511,13 +510,72 @@ def assessment_export_run(*, export_id: int) -> bool:
     return True
 
 
-def assessment_pdf_context(*, semester: Semester, branch: Branch) -> dict:
+def assessment_export_pdf(*, export: AssessmentExport, branches=None, on_part=None) -> bytes:
+    """The school's (or one branch's) assessment PDF of an export: a cover, the school summary,
+    then each branch. Generated at the export's start by its requester: the same rows give the
+    same bytes, so the stored file can be checked against a regeneration."""
+    from members.pdf import render_pdf_parts
+
+    if branches is None:
+        branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
+    generated_at = export.started_at or export.created_at
+    today = timezone.localdate(generated_at)
+    contexts = [
+        assessment_pdf_context(semester=export.semester, branch=b, today=today) for b in branches
+    ]
+    title = _("Semester assessment")
+    return render_pdf_parts(
+        "pdf/assessment.html",
+        contexts,
+        cover=("pdf/assessment_cover.html", school_summary(export.semester, contexts)),
+        part_names=[
+            f"{settings.SCHOOL_NAME} · {b.name} · {title} {export.semester.name}" for b in branches
+        ],
+        cover_title=f"{title} {export.semester.name}",
+        generated_by=export.requested_by,
+        generated_at=generated_at,
+        on_part=on_part,
+    )
+
+
+def school_summary(semester: Semester, contexts: list[dict]) -> dict:
+    """The cover's table: per branch its members, how many of each grade, and how many meet the
+    basic condition (R64), from the branch contexts already loaded (no query)."""
+    summary = []
+    for context in contexts:
+        rows = context["rows"]
+        summary.append(
+            {
+                "branch": context["branch"],
+                "members": len(rows),
+                "grades": [sum(r.grade == g for r in rows) for g in Grade.values],
+                "not_graded": sum(not r.grade for r in rows),
+                "met": context["met"],
+            }
+        )
+    totals = {
+        "members": sum(r["members"] for r in summary),
+        "grades": [sum(r["grades"][i] for r in summary) for i in range(len(Grade.values))],
+        "not_graded": sum(r["not_graded"] for r in summary),
+        "met": sum(r["met"] for r in summary),
+    }
+    return {
+        "semester": semester,
+        "summary": summary,
+        "totals": totals,
+        "grades": [{"short": label} for label in Grade.labels],
+    }
+
+
+def assessment_pdf_context(
+    *, semester: Semester, branch: Branch, today: date | None = None
+) -> dict:
     rows = list(
         Assessment.objects.filter(semester=semester, member__branch=branch, member__active=True)
         .select_related("member")
         .order_by("member__name")
     )
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     for row in rows:
         row.band_label = scoring.band_label(row.score)
         row.outside_band = scoring.needs_reason(row.grade, row.score)
@@ -529,6 +587,7 @@ def assessment_pdf_context(*, semester: Semester, branch: Branch) -> dict:
         "rows": rows,
         "charts": assessment_charts(rows),
         "weights": branch.weights,
+        "formula": scoring.formula(branch.weights),
         "met": sum(r.basic_condition_met for r in rows),
     }
 
@@ -542,6 +601,13 @@ def half_bounds(half: str) -> tuple[date, date]:
     if part == "1":
         return date(year, 1, 1), date(year, 6, 30)
     return date(year, 7, 1), date(year, 12, 31)
+
+
+def half_label(half: str) -> str:
+    """'2026H2' as users write it: 「2026年下半年」."""
+    if half[5:] == "1":
+        return _("first half of %(year)s") % {"year": half[:4]}
+    return _("second half of %(year)s") % {"year": half[:4]}
 
 
 def half_before(day: date) -> str:
@@ -752,6 +818,8 @@ def inspection_set_findings(*, inspection: Inspection, findings: str, by) -> Ins
 
 
 def inspection_pdf(*, inspection: Inspection) -> bytes:
+    """The inspection as stored: generated when and by whom the snapshot was made, so the
+    stored PDF and a regeneration are the same bytes."""
     from members.pdf import render_pdf
 
     return render_pdf(
@@ -759,8 +827,11 @@ def inspection_pdf(*, inspection: Inspection) -> bytes:
         {
             "inspection": inspection,
             "data": inspection.data,
+            "half_label": half_label(inspection.half),
             "charts": inspection_charts(inspection.data),
         },
+        generated_by=inspection.generated_by,
+        generated_at=inspection.generated_at,
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from members import access
 from members.audit import audit
+from members.downloads import download_name, download_response
 from members.models import AuditAction, Branch
 from members.editing import mark_editable
 from talks import lists
@@ -241,10 +242,10 @@ def exemplary_edit(request, pk: int | None = None):
     return render(request, "inspections/exemplary_form.html", {"form": form, "case": case})
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _xlsx(content: bytes, *parts) -> HttpResponse:
+    return download_response(
+        content, filename=download_name(*parts, ext="xlsx"), content_type=exports.XLSX_TYPE
+    )
 
 
 @login_required
@@ -262,7 +263,12 @@ def matrix_export(request, branch_id: int):
         branch_id=branch.pk,
         object_repr=f"monthly talks matrix {period.start}..{period.end}",
     )
-    return _xlsx(content, f"matrix-{branch.pk}-{period.start}.xlsx")
+    return _xlsx(
+        content,
+        branch.name,
+        _("%(start)s to %(end)s") % {"start": period.start, "end": period.end},
+        _("monthly talks"),
+    )
 
 
 @login_required

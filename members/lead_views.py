@@ -3,18 +3,17 @@ only through `lead_evidence`, after the same permission check as the activity it
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import access, services
 from .audit import audit
+from .downloads import download_response
 from .editing import is_editable_on
 from .forms import FiveLeadForm
 from .models import AuditAction, FiveLeadActivity
@@ -124,11 +123,10 @@ def lead_evidence(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404 from exc
     audit(AuditAction.EXPORT, actor=request.user, obj=activity, branch_id=activity.member.branch_id)
-    response = FileResponse(
-        handle, content_type=activity.evidence_type or "application/octet-stream"
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(activity.evidence_name or 'evidence')}"
+    response = download_response(
+        handle,
+        filename=activity.evidence_name or _("evidence"),
+        content_type=activity.evidence_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from contacts.models import Assignment, AssistanceRecord, can_read_record_text
 from members import access
 from members.audit import audit, audit_contacts
+from members.downloads import download_name
 from members.form_fields import BoundedDate
 from members.models import AuditAction, FiveLeadActivity, Member
 from members.pdf import pdf_response, render_pdf
@@ -217,7 +218,7 @@ def handbook_pdf(request, member_pk: int | None = None):
     member = handbook_member(request.user, member_pk)
     _form, start, end = _period(request)
     context = handbook_context(request.user, member, start, end)
-    pdf = render_pdf("pdf/handbook.html", context)
+    pdf = render_pdf("pdf/handbook.html", context, generated_by=request.user)
     _audit_reads(request.user, member, context, f"handbook PDF {start}..{end}")
     audit(
         AuditAction.EXPORT,
@@ -229,6 +230,11 @@ def handbook_pdf(request, member_pk: int | None = None):
     )
     return pdf_response(
         pdf,
-        _("Handbook %(name)s %(start)s-%(end)s.pdf")
-        % {"name": member.name, "start": start.isoformat(), "end": end.isoformat()},
+        download_name(
+            member.branch.name if member.branch_id else "",
+            member.name,
+            _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
+            _("Party member's work handbook"),
+            ext="pdf",
+        ),
     )

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from members.audit import audit
+from members.downloads import download_name
 from members.middleware import client_ip
 from members.models import AuditAction, Branch
 from members.pdf import pdf_response, render_pdf
@@ -222,7 +223,9 @@ def box_poster(request):
     branch = managed_branch(request)
     url = absolute(reverse("public:branch_box", args=[branch.pk]))
     pdf = render_pdf(
-        "pdf/opinion_box_poster.html", {"branch": branch, "url": url, "qr": qr_svg(url)}
+        "pdf/opinion_box_poster.html",
+        {"branch": branch, "url": url, "qr": qr_svg(url)},
+        generated_by=request.user,
     )
     audit(
         AuditAction.EXPORT,
@@ -231,7 +234,7 @@ def box_poster(request):
         branch_id=branch.pk,
         details={"what": "opinion box poster"},
     )
-    return pdf_response(pdf, _("Opinion box poster %(branch)s.pdf") % {"branch": branch.name})
+    return pdf_response(pdf, download_name(branch.name, _("opinion box poster"), ext="pdf"))
 
 
 @login_required

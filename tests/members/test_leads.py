@@ -64,7 +64,7 @@ def test_r46_evidence_is_served_as_an_attachment_with_its_checked_type(client_fo
     response = client.get(reverse("members:lead_evidence", args=[activity.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''photo.png"
+    assert response["Content-Disposition"] == 'attachment; filename="photo.png"'
     assert b"".join(response.streaming_content) == PNG
 
 
