@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -101,3 +103,10 @@ def test_seed_demo_shows_r47_r51_r53_r61_examples(seeded):
         status=ReportStatus.RETURNED, resubmit_due_on__isnull=False
     ).exists()
     assert Assignment.objects.filter(ended_on__isnull=True, member__active=False).exists()
+    # R61/R62: every ended semester has its reports (the half-year inspection covers the end of
+    # the one before: it must not show every member's report missing).
+    from inspections.models import Semester
+
+    ended = Semester.objects.filter(end_on__lt=datetime.date.today())
+    assert ended.exists()
+    assert not ended.exclude(pk__in=SemesterReport.objects.values("semester")).exists()
