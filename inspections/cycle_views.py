@@ -38,6 +38,7 @@ from .models import (
     Assessment,
     AssessmentExport,
     ExportStatus,
+    Grade,
     Inspection,
     ReportStatus,
     Semester,
@@ -332,18 +333,36 @@ def assessment_list(request):
         row.outside_band = scoring.needs_reason(row.grade, row.score)
         row.condition = scoring.condition(row, today)
         row.nothing_due = scoring.nothing_due(row.figures)
+    # Issue 14: the table's filters (a grade, not graded yet, a name) and pages; the charts and
+    # the exports keep the whole branch.
+    grade = request.GET.get("grade", "all")
+    if grade != "none" and grade not in Grade.values:
+        grade = "all"
+    q = search_text(request)
+    page = paginate(
+        request,
+        [
+            row
+            for row in rows
+            if (grade == "all" or (row.grade or "none") == grade)
+            and (not q or q in row.member.name)
+        ],
+    )
     return render(
         request,
         "inspections/assessment_list.html",
         {
             "branch": branch,
             "semester": semester,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "grade": grade,
+            "q": q,
+            "grades": [("all", _("All")), ("none", _("Not graded yet")), *Grade.choices],
             "computed_at": max((row.computed_at for row in rows), default=None),
             "charts": assessment_charts(rows),
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
-            "formula": scoring.formula(branch.weights),
             "labels": _part_labels(),
         },
     )

@@ -10,6 +10,8 @@ from io import BytesIO
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -155,3 +157,46 @@ def test_display_width_counts_chinese_characters_twice():
     assert display_width("一行\n较长的第二行") == 12
     assert display_width(D(2026, 1, 1)) == 10
     assert display_width(None) == 0
+
+
+def test_r64_assessment_list_filters_by_grade_and_name_and_pages(
+    zh,
+    app,
+    client_for,
+    secretary,
+    member_a,
+    member_b,
+    branch,
+    semester,
+    django_assert_num_queries,
+):
+    services.assessments_compute(semester=semester, branches=[branch])
+    row = member_a.assessments.get()
+    row.grade = Grade.QUALIFIED
+    row.save()
+    page = app.get(
+        reverse("inspections:assessment_list") + f"?semester={semester.pk}",
+        user=secretary.user.username,
+    )
+    form = page.forms["assessment-filter"]
+    form["grade"] = "none"
+    names = [r.find("td").text.split()[0] for r in form.submit().html.select("tbody tr")]
+    assert names == [secretary.name, member_b.name]
+    form = page.forms["assessment-filter"]
+    form["grade"], form["q"] = "qualified", "李"
+    found = form.submit()
+    assert [r.find("td").text.split()[0] for r in found.html.select("tbody tr")] == [member_a.name]
+    assert found.forms["assessment-filter"]["q"].value == "李"
+    client = client_for(secretary)
+    url = reverse("inspections:assessment_list")
+    client.get(url, {"semester": semester.pk})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"semester": semester.pk, "grade": "none"})
+    from ..factories import MemberFactory, UserFactory
+
+    for i in range(60):
+        MemberFactory(user=UserFactory(username=f"more{i}"), branch=branch)
+    services.assessments_compute(semester=semester, branches=[branch])
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"semester": semester.pk, "grade": "none", "page": "2"})
+    assert len(response.context["rows"]) == 12  # 62 not graded: 50 + 12
