@@ -363,6 +363,7 @@ def assessment_list(request):
             "charts": assessment_charts(rows),
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
+            "formula": scoring.formula(branch.weights),
             "labels": _part_labels(),
         },
     )
