@@ -213,7 +213,10 @@ def test_issue18_download_names_in_chinese_with_branch_and_period(
     assert name_of(response) == quote("数学组党支部-2026年上半年-半年检查-第1版.pdf")
     matrix = client.get(reverse("inspections:matrix_export", args=[secretary.branch_id]))
     assert re.fullmatch(
-        quote("数学组党支部-") + r"\d{4}-\d\d-\d\d" + quote("至") + r"\d{4}-\d\d-\d\d"
+        quote("数学组党支部-")
+        + r"\d{4}-\d\d-\d\d"
+        + quote("至")
+        + r"\d{4}-\d\d-\d\d"
         + quote("-每月谈话情况.xlsx"),
         name_of(matrix),
     )
@@ -234,9 +237,7 @@ def test_r64_formula_explained_with_the_branchs_own_weights(secretary, school, c
     page = client.get(reverse("inspections:assessment_list"), {"semester": school.pk})
     html = page.content.decode()
     assert "docs/assessment.md" not in html
-    expected = (
-        "得分 = 60 × 每月谈话和听取工作汇报得分率 + 15 × 五必谈事项得分率 + 5 × 意见建议"
-    )
+    expected = "得分 = 60 × 每月谈话和听取工作汇报得分率 + 15 × 五必谈事项得分率 + 5 × 意见建议"
     assert expected.replace(" ", "")[:30] in squashed(re.sub(r"<[^>]+>", "", html))
     assert "联系对象确认的记录数 ÷ 记录数" in html and "权重 60" in html
     pdf = body(client.get(reverse("inspections:assessment_branch_pdf"), {"semester": school.pk}))
