@@ -283,6 +283,11 @@ if REDIS_URL:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Embedded mode (no worker): the school export, seconds to minutes of PDF rendering, runs in a
+# thread of the web process instead of inside the request, so its progress page shows what
+# production shows (inspections/tasks.py enqueue_export). Tests keep it in the request unless
+# they turn this on (a thread cannot see a test's open transaction).
+EXPORTS_IN_THREAD = not REDIS_URL and not TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

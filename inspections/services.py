@@ -420,6 +420,10 @@ def assessment_export_request(*, semester: Semester, branch: Branch | None, by) 
         )
         same = same.first()  # a new query: the rows just closed are left out
         if same is not None:
+            if same.status == ExportStatus.PENDING and settings.EXPORTS_IN_THREAD:
+                # Embedded mode has no sweep: a pending export whose thread never claimed it
+                # (the server restarted) is started again; the claim lets one thread run it.
+                transaction.on_commit(lambda: enqueue_export(same.pk))
             return same
         export = AssessmentExport(
             semester=semester,

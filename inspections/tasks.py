@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 
 from celery import shared_task
@@ -83,8 +84,38 @@ def sweep_exports() -> int:
 
 
 def enqueue_export(export_id: int) -> None:
-    """Hand the export to a worker; if the broker is unreachable the sweep runs it later."""
+    """Hand the export to a worker; if the broker is unreachable the sweep runs it later.
+
+    Embedded mode (settings.EXPORTS_IN_THREAD, no worker): a thread of this process renders it
+    while the request returns, so the progress page polls a running export as in production.
+    The claim (services.export_claim) still decides: a second thread for the same export finds
+    it claimed and does nothing."""
+    from django.conf import settings
+
+    if settings.EXPORTS_IN_THREAD:
+        threading.Thread(
+            target=_run_export_in_thread, args=(export_id,), name=f"export-{export_id}", daemon=True
+        ).start()
+        return
     try:
         run_export.apply_async(args=[export_id], retry=False)
     except Exception:  # the broker is down: the row stays pending for sweep_exports
         log.warning("could not queue export %s; the sweep will run it", export_id)
+
+
+def _run_export_in_thread(export_id: int) -> None:
+    from django.db import connections
+
+    from .models import AssessmentExport, ExportStatus
+
+    try:
+        services.assessment_export_run(export_id=export_id)
+    except Exception as exc:
+        # A failure while rendering is already on the row; one before (reading the data) left it
+        # running, and with no sweep in embedded mode it would stay so until the lease ends.
+        log.exception("export %s failed", export_id)
+        AssessmentExport.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now()
+        )
+    finally:
+        connections.close_all()  # this thread's own connections

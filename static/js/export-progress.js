@@ -17,7 +17,9 @@
         bar.textContent = data.percent + "%";
         if (data.status === "done") {
           part("download").hidden = false;
-        } else if (data.status !== "failed") {
+        } else if (data.status === "failed") {
+          part("failed").hidden = false;
+        } else {
           window.setTimeout(poll, 1500);
         }
       })
