@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import branch_views, contact_views, handbook, public_views, views
+from . import branch_views, contact_views, handbook, public_views, symposium_pdf, views
 
 app_name = "talks"
 
@@ -38,6 +38,9 @@ urlpatterns = [
     path("branch/symposiums/new/", branch_views.symposium_create, name="symposium_create"),
     path("branch/symposiums/<int:pk>/", branch_views.symposium_detail, name="symposium_detail"),
     path("branch/symposiums/<int:pk>/edit/", branch_views.symposium_edit, name="symposium_edit"),
+    path(
+        "branch/symposiums/<int:pk>/minutes.pdf", symposium_pdf.symposium_pdf, name="symposium_pdf"
+    ),
     path(
         "branch/symposium-files/<int:pk>/",
         branch_views.symposium_attachment,

@@ -245,3 +245,34 @@ def test_r64_formula_explained_with_the_branchs_own_weights(secretary, school, c
     assert "docs/assessment.md" not in text
     assert "得分怎么算" in text and "60×每月谈话和听取工作汇报得分率+15×五必谈事项得分率" in text
     assert "权重由数学组党支部设定（合计100）" in text
+
+
+def test_r52_symposium_minutes_pdf_downloaded_and_audited(secretary, member_a, client_for):
+    from members.models import AuditAction, AuditLog
+    from talks.models import Symposium
+
+    symposium = Symposium.objects.create(
+        branch=secretary.branch,
+        held_on=datetime.date(2026, 5, 4),
+        topic="教学改革座谈会",
+        masses_representatives=6,
+        minutes="与会教师就作业量提出三条建议。",
+        recorded_by=secretary.user,
+    )
+    symposium.members_attended.add(member_a)
+    client = client_for(member_a)
+    page = client.get(reverse("talks:symposium_detail", args=[symposium.pk])).content.decode()
+    url = reverse("talks:symposium_pdf", args=[symposium.pk])
+    assert url in page
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url)
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(
+        "数学组党支部-2026-05-04-座谈会纪要.pdf"
+    )
+    text = squashed("".join(page_texts(body(response))))
+    assert "座谈会纪要：教学改革座谈会" in text and "与会教师就作业量提出三条建议。" in text
+    assert "记录人" in text and "王书记" in text and "第1页/共1页" in text
+    assert "李老师于2026-07-1510:00生成" in text
+    assert AuditLog.objects.filter(
+        action=AuditAction.EXPORT, object_repr__startswith="symposium minutes PDF"
+    ).exists()

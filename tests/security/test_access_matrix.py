@@ -264,6 +264,11 @@ MATRIX: dict[str, Row] = {
     # Issue 14: the secretary completes a symposium (minutes, files) within the editable window;
     # its files are read by whoever reads the symposium; removing one is POST only.
     "talks:symposium_edit": Row(pk("symposium"), MANAGED_OBJECT),
+    # Issue 18: the minutes as a PDF, for whoever reads the symposium (the download audited).
+    "talks:symposium_pdf": Row(
+        pk("symposium"),
+        only(404, member_a=200, member_b=200, committee=200, secretary=200, leader=200, admin=200),
+    ),
     "talks:symposium_attachment": Row(
         pk("attachment"),
         only(404, member_a=200, member_b=200, committee=200, secretary=200, leader=200, admin=200),

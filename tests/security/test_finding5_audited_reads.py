@@ -24,6 +24,7 @@ FILE_VIEWS = {
     "talks:handbook_pdf",
     "talks:member_handbook_pdf",
     "talks:box_poster",
+    "talks:symposium_pdf",
     "inspections:inspection_pdf",
     "inspections:assessment_branch_pdf",
     "inspections:export_download",
