@@ -174,10 +174,10 @@ def test_issue18_talk_form_over_slow_3g_first_and_repeat_visit(
     print("\nslow 3G:", report)
     for r in first_requests:
         print(f"  {r['bytes']:>7} B  {r['encoding'] or '-':<5} {r['url'].split('/', 3)[-1]}")
-    # The page and its static files (Bootstrap's CSS and JS, the app's CSS and two scripts),
-    # every one compressed: the page by Django, the static files precompressed (brotli).
+    # The page and its static files (Bootstrap's CSS and JS, the app's screen and print CSS and
+    # two scripts), every one compressed: the page by Django, the static files precompressed.
     assert [r["url"] for r in first_requests if "/static/" not in r["url"]] == [url]
-    assert len(first_requests) == 6, first_requests
+    assert len(first_requests) == 7, first_requests
     assert all(r["encoding"] in {"br", "gzip"} for r in first_requests), first_requests
     assert first_bytes <= FIRST_VISIT_GOAL, report
     # Second visit: only the page travels, the hashed static files come from the cache.
