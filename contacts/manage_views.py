@@ -86,7 +86,7 @@ def manage_list(request):
     category = request.GET.get("category", "")
     if category in Category.values:
         contacts = contacts.filter(category=category)
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         contacts = contacts.filter(Q(name__icontains=query) | Q(staff_no__icontains=query))
     rows = [

@@ -160,7 +160,7 @@ def account_list(request):
             members = members.filter(branch=branch)
     else:
         members = members.filter(branch_id=access.secretary_branch_id(user), active=True)
-    q = request.GET.get("q", "").strip()[:40]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:40]
     if q:
         members = members.filter(Q(name__icontains=q) | Q(staff_no__icontains=q))
     page = Paginator(members.order_by("branch__name", "name", "pk"), PAGE_SIZE).get_page(
