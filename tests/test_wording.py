@@ -1,0 +1,443 @@
+"""Issue 18 "Wording and what users see": what a reader meets, rendered in Chinese (zh-hans), holds
+no internal identifier and reads as Chinese is written.
+
+Walked: every page each role reaches in the demo college (`seed_demo`: demo member, secretary,
+leader, school admin, and the public pages of the masses' side), by following the links of the
+pages from each role's home; every URL pattern of the access matrix for each role it answers 200
+(tests/security/test_access_matrix.py, its test users); the notification emails
+(templates/email/, every notification the demo and the reminders produce, with their
+attachments) and the password emails; the text of every PDF and spreadsheet reached, and every
+download's file name.
+
+A finding is: a login name (`demo-secretary`, a test user's username), an `app.model` label
+(`contacts.contact`), a rule code (R33, R45 …: they stay in code and tests), a half-width
+「:」「(」「)」 next to a CJK character, a half-year code (「2026H2」: 「2026年下半年」), a number
+like 「2.0 名」, a slash between CJK words (「起/止」: 「起止日期」), and English left untranslated.
+Only visible text counts: tags, scripts, styles and attribute values are stripped, except
+`title`, `aria-label`, `placeholder`, `alt` and the value of buttons. Each test lists every
+finding of its walk (page + snippet) before it fails, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tempfile
+from collections import defaultdict
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+
+from .security.test_access_matrix import MATRIX, PATTERNS, ROLES, world  # noqa: F401
+
+CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+APPS = ("contacts", "talks", "members", "inspections", "auth", "admin", "sessions")
+
+# English a Chinese reader meets as such: names of products and formats, units, the language
+# switcher's own name for English.
+ENGLISH_ALLOWED = {
+    "pdf",
+    "excel",
+    "xlsx",
+    "csv",
+    "png",
+    "jpg",
+    "jpeg",
+    "doc",
+    "docx",
+    "wps",
+    "english",
+    "email",
+    "e-mail",
+    "url",
+    "id",
+    "kb",
+    "mb",
+    "ok",
+    "wecom",
+    "qq",
+    "app",
+    "a4",
+}
+
+CHECKS = [
+    ("app.model label", re.compile(rf"(?<![\w.])(?:{'|'.join(APPS)})\.[a-z][a-z_]*\b")),
+    ("rule code", re.compile(r"(?<![A-Za-z0-9_])R\d{2,3}(?![0-9])")),
+    ("half-width punctuation next to CJK", re.compile(rf"{CJK}\s?[:()]|[:()]\s?{CJK}")),
+    ("half-year code", re.compile(r"(?<![A-Za-z0-9])(?:\d{4}\s*-?\s*)?H[12](?![0-9A-Za-z])")),
+    ("decimal count", re.compile(r"(?<![\d.])\d+\.0+\s*[名人次个位条项件篇]")),
+    ("slash between Chinese words", re.compile(rf"{HAN}\s?/\s?{HAN}")),
+]
+WORD = re.compile(r"(?<![A-Za-z0-9@._/-])[A-Za-z][A-Za-z'-]*[A-Za-z](?![A-Za-z0-9@_/-]|\.\w)")
+# Addresses, links and file names are not words a reader is meant to read as text.
+NOT_WORDS = re.compile(
+    r"\S+@\S+|https?://\S+|(?<![\w/])/[\w./?=&%-]+|\b[\w-]+\.(?:pdf|xlsx|csv|png|jpg|docx?)\b",
+    re.I,
+)
+
+
+# --- visible text -------------------------------------------------------------------------
+
+BLOCKS = {
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+    "fieldset", "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "select",
+    "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "title", "tr", "ul",
+    "label", "button", "a", "details", "optgroup", "svg", "body", "html", "head",
+}  # fmt: skip
+HIDDEN = {"script", "style", "template"}
+VISIBLE_ATTRS = ("title", "aria-label", "placeholder", "alt")
+
+
+class Visible(HTMLParser):
+    """The text a reader sees (and hears from a screen reader): text nodes outside scripts and
+    styles, plus the attributes shown as text; each block on a line of its own."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in HIDDEN:
+            self.hidden += 1
+            return
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        attrs = dict(attrs)
+        for name in VISIBLE_ATTRS:
+            if attrs.get(name):
+                self.parts.append(f"\n{attrs[name]}\n")
+        if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get(
+            "value"
+        ):
+            self.parts.append(f"\n{attrs['value']}\n")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in HIDDEN:
+            self.hidden -= 1
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = Visible()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def pdf_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def xlsx_text(content: bytes) -> str:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    lines = []
+    for sheet in book.worksheets:
+        lines.append(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            lines.extend(str(v) for v in row if isinstance(v, str))
+    return "\n".join(lines)
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    return text[max(0, start - 18) : end + 18].replace("\n", " ⏎ ")
+
+
+def findings(text: str, usernames: set[str]) -> list[str]:
+    """Every finding of `text` as 「kind: …snippet…」."""
+    found = []
+    for name in usernames:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            found.append(f"login name {name!r}: {_snippet(text, *match.span())}")
+    for kind, pattern in CHECKS:
+        for match in pattern.finditer(text):
+            found.append(f"{kind}: {_snippet(text, *match.span())}")
+    words = NOT_WORDS.sub(" ", text)
+    for match in WORD.finditer(words):
+        word = match.group()
+        if word.lower() in ENGLISH_ALLOWED or word in usernames:
+            continue
+        found.append(f"English: {_snippet(words, *match.span())}")
+    return found
+
+
+def filename_of(response) -> str:
+    disposition = response.get("Content-Disposition", "")
+    match = re.search(r"filename\*=UTF-8''([^;]+)", disposition) or re.search(
+        r'filename="?([^";]+)"?', disposition
+    )
+    return unquote(match.group(1)) if match else ""
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def response_text(response) -> tuple[str, str]:
+    """(kind, visible text) of an answer: a page, a PDF, a spreadsheet; ("", "") otherwise."""
+    kind = response.get("Content-Type", "").split(";")[0]
+    if kind == "text/html":
+        return "page", visible_text(body(response).decode())
+    if kind == "application/pdf":
+        return "pdf", pdf_text(body(response))
+    if kind.endswith("spreadsheetml.sheet"):
+        return "xlsx", xlsx_text(body(response))
+    if kind == "application/json":
+        return "json", ""
+    return "", ""
+
+
+class Report:
+    """Findings by where they were met, deduplicated (a menu's finding is one line per page)."""
+
+    def __init__(self, usernames):
+        self.usernames = set(usernames)
+        self.by_place: dict[str, list[str]] = defaultdict(list)
+        self.seen: set[tuple[str, str]] = set()
+
+    def check(self, place: str, text: str):
+        for finding in findings(text, self.usernames):
+            key = (place.split(" ")[0], finding)
+            if key not in self.seen:
+                self.seen.add(key)
+                self.by_place[place].append(finding)
+
+    def check_response(self, place: str, response):
+        kind, text = response_text(response)
+        if text:
+            self.check(f"{place} [{kind}]", text)
+        name = filename_of(response)
+        if name:
+            self.check(f"{place} [file name]", name)
+
+    def assert_clean(self):
+        lines = []
+        for place, items in sorted(self.by_place.items()):
+            lines.append(place)
+            lines.extend(f"    {item}" for item in items)
+        count = sum(len(v) for v in self.by_place.values())
+        assert not lines, f"{count} wording findings:\n" + "\n".join(lines)
+
+
+# --- unit tests of the checker ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系人：demo-secretary",
+        "记录 contacts.contact",
+        "每月一次（R45）",
+        "姓名: 王",
+        "完成率(%)",
+        "2026H2 半年检查",
+        "2.0 名",
+        "起/止",
+        "Save changes",
+    ],
+)
+def test_the_checker_finds(text):
+    assert findings(text, {"demo-secretary"}), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系人：王书记",
+        "2026年下半年",
+        "2 名",
+        "下载 PDF、Excel",
+        "起止日期 2026-09-01 至 2026-12-31，10:00",
+        "数学组党支部-2026年秋季学期-考核结果.pdf",
+        "wang@school.test",
+    ],
+)
+def test_the_checker_passes(text):
+    assert not findings(text, {"demo-secretary"}), findings(text, {"demo-secretary"})
+
+
+def test_visible_text_keeps_what_is_shown_and_drops_the_rest():
+    html = (
+        '<html><head><title>标题</title><script>var a = "R45";</script></head><body>'
+        '<a href="/contacts.contact/" class="R33" title="提示" aria-label="说明">链接</a>'
+        '<input placeholder="搜索" value="secret"><input type="submit" value="保存">'
+        '<img alt="图片" src="x.png"><style>.x{}</style><p>甲</p><p>乙</p></body></html>'
+    )
+    text = visible_text(html)
+    for shown in ("标题", "提示", "说明", "链接", "搜索", "保存", "图片"):
+        assert shown in text
+    for hidden in ("R45", "R33", "contacts.contact", "secret", ".x"):
+        assert hidden not in text
+    assert "甲\n乙" in text
+
+
+# --- the walks ----------------------------------------------------------------------------
+
+SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/logout")
+PER_PATTERN = 3  # distinct URLs of one pattern (other months, pages, records)
+PER_ROLE = 400
+
+
+def _crawl(client: Client, start: list[str], report: Report, who: str) -> set[str]:
+    seen: set[str] = set()
+    per_pattern: dict[str, int] = defaultdict(int)
+    queue = list(start)
+    opened = 0
+    while queue and opened < PER_ROLE:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            match = resolve(urlsplit(url).path)
+        except Resolver404:
+            continue
+        name = match.view_name
+        if per_pattern[name] >= PER_PATTERN:
+            continue
+        per_pattern[name] += 1
+        response = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        opened += 1
+        if response.status_code != 200:
+            continue
+        final = response.request["PATH_INFO"]
+        report.check_response(f"{who} GET {url}" + (f" → {final}" if final != url else ""), response)
+        if response.get("Content-Type", "").startswith("text/html"):
+            for href in re.findall(r'href="([^"#]*)', body(response).decode()):
+                href = urljoin(final, href.replace("&amp;", "&"))
+                parts = urlsplit(href)
+                if parts.netloc and parts.netloc != "testserver":
+                    continue
+                local = parts.path + (f"?{parts.query}" if parts.query else "")
+                if local and not local.startswith(SKIP_PREFIXES) and local not in seen:
+                    queue.append(local)
+    return set(per_pattern)
+
+
+def _demo_emails(report: Report, people: dict):
+    """Every notification of the demo (and of the reminders run today), as emailed, and the
+    password emails."""
+    from inspections.reminders import KINDS
+    from members import account_services, notify
+    from members.models import Notification
+
+    today = timezone.localdate()
+    for run in KINDS.values():
+        run(today)
+    with translation.override("zh-hans"):
+        for notification in Notification.objects.select_related("recipient"):
+            link = f"http://testserver{notification.link}" if notification.link else ""
+            context = {"notification": notification, "link": link, "school_name": "示范学校"}
+            place = f"email {notification.kind} to {notification.recipient.username}"
+            report.check(f"{place} subject", notification.subject)
+            for template in ("email/notification.txt", "email/notification.html"):
+                rendered = render_to_string(template, context)
+                text = visible_text(rendered) if template.endswith("html") else rendered
+                report.check(f"{place} {template}", NOT_WORDS.sub(" ", text))
+            attach = notify.ATTACHMENTS.get(notification.kind)
+            for filename, content, mimetype in attach(notification) if attach else []:
+                report.check(f"{place} attachment name", filename)
+                if mimetype == "application/pdf":
+                    report.check(f"{place} attachment {filename}", pdf_text(content))
+        member = people["demo-member"]
+        mail.outbox.clear()
+        account_services.email_password_link(member=member, url="http://testserver/set/x/y/")
+        Client().post(reverse("password_reset"), {"email": member.user.email})
+        for message in mail.outbox:
+            report.check(f"email {message.subject!r} subject", message.subject)
+            report.check(f"email {message.subject!r} body", NOT_WORDS.sub(" ", message.body))
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    from members.models import Member
+
+    return {m.user.username: m for m in Member.objects.select_related("user")}
+
+
+def _public_start(people) -> list[str]:
+    from members.models import Branch
+
+    urls = [reverse("login"), reverse("password_reset"), reverse("public:school_box")]
+    urls += [reverse("public:box_status")]
+    urls += [reverse("public:branch_box", args=[b.pk]) for b in Branch.objects.all()]
+    return urls
+
+
+def _role_start(member) -> list[str]:
+    """Each role's home, and every pattern without arguments (what its menu may not link)."""
+    urls = [reverse("home")]
+    for name, _route in PATTERNS:
+        row = MATRIX.get(name)
+        if row is not None and row.kwargs is None:
+            urls.append(reverse(name))
+    return urls
+
+
+def test_wording_of_every_page_email_and_pdf_of_the_demo(demo):
+    """The demo college as its four users and the public see it, and its emails."""
+    report = Report(get_user_model().objects.values_list("username", flat=True))
+    for username in ("demo-member", "demo-secretary", "demo-leader", "demo-admin"):
+        client = Client()
+        client.force_login(demo[username].user)
+        _crawl(client, _role_start(demo[username]), report, username)
+    _crawl(Client(), _public_start(demo), report, "public")
+    _demo_emails(report, demo)
+    report.assert_clean()
+
+
+def test_wording_of_every_url_pattern_for_each_role(world, request):  # noqa: F811
+    """Every URL of the access matrix, for each role it answers 200 for (the test users)."""
+    report = Report(get_user_model().objects.values_list("username", flat=True))
+    for name, _route in PATTERNS:
+        row = MATRIX.get(name)
+        if row is None:
+            continue
+        url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+        url += row.query(world) if row.query else ""
+        for role in ROLES:
+            if row.expected(role) != 200:
+                continue
+            client = Client()
+            member = request.getfixturevalue(role)
+            if member is not None:
+                client.force_login(member.user)
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+            if response.status_code == 200:
+                report.check_response(f"{role} GET {url}", response)
+    report.assert_clean()
