@@ -6,6 +6,7 @@ Bad values fail at start with ImproperlyConfigured instead of being guessed arou
 import ipaddress
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -158,6 +159,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    if TESTING:
+        # Tests get a file, not Django's default shared-cache memory database: there a second
+        # connection (the embedded export's thread, a live server) meets a reader with
+        # "database table is locked" at once, a lock the busy timeout does not wait for, so
+        # those tests failed now and then. One file per test process (helpers run in
+        # parallel); WAL and no fsync keep it about as fast as memory.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"branch-liaison-test-{os.getpid()}.sqlite3")
+        }
+        DATABASES["default"]["OPTIONS"]["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
+        )
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The planner's default random_page_cost (4) prices an index lookup as on a spinning disk:

@@ -332,7 +332,9 @@ def branch_rows(
             rows[row["member__branch_id"]]["reports_in"] = row["n"]
     result = list(rows.values())
     for row in result:
-        row["completion"] = obligations.rate_of(row["states"].elements())
+        # The month still running has no rate yet (its complete members alone read as 100%).
+        row["completion"] = obligations.month_rate(month, row["states"].elements(), today)
+        row["in_progress"] = month >= Month.of(today)
         row["completion_percent"] = (
             None if row["completion"] is None else round(row["completion"] * 100)
         )

@@ -11,6 +11,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from talks.obligations import MonthState
 from talks.templatetags.states import badge
 
 register = template.Library()
@@ -26,7 +27,9 @@ def school_row(row: dict, month_value: str, semester) -> str:
     state, symbol = ("missing", "✗") if row["symposium_short"] else ("complete", "✓")
     cells = (
         f"{row['members']:d}",
-        "–" if percent is None else f"{percent:d}%",
+        (escape(MonthState.IN_PROGRESS.label) if row.get("in_progress") else "–")
+        if percent is None
+        else f"{percent:d}%",
         _flagged(row["missing"]),
         _flagged(row["without_teacher"]),
         _flagged(row["overdue"], "⚠"),

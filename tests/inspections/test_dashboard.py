@@ -268,6 +268,7 @@ def test_school_dashboard_query_count_is_the_same_for_5_and_200_members(
 def test_school_dashboard_one_row_per_branch_sortable_and_linked(
     client_for, admin, secretary, member_a, teacher_a, other_branch_secretary, branch, other_branch
 ):
+    TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 9, 2))
     TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 10, 2))
     _opinion(other_branch, D(2026, 9, 1))
     client = client_for(admin)
@@ -277,11 +278,16 @@ def test_school_dashboard_one_row_per_branch_sortable_and_linked(
     rows = response.context["rows"]
     assert [r["branch"] for r in rows] == [other_branch, branch]
     mine = rows[1]
-    assert (mine["members"], mine["without_teacher"], mine["completion_percent"]) == (2, 1, 100)
+    # R45: October runs (20 October): no rate yet, shown as not yet decided, never "100%".
+    assert (mine["members"], mine["without_teacher"], mine["completion_percent"]) == (2, 1, None)
     page = response.content.decode()
+    assert "Not yet decided" in page and "100%" not in page
     assert reverse("inspections:branch_dashboard", args=[branch.pk]) in page
     # Aggregates only: never an opinion's text.
     assert "食堂排队太久" not in page
+    september = client.get(reverse("inspections:school_home"), {"month": "2026-09"})
+    rows = {r["branch"]: r for r in september.context["rows"]}
+    assert rows[branch]["completion_percent"] == 100
 
 
 def test_admin_opens_any_branch_dashboard(client_for, admin, branch, other_branch):
