@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.audit import audit
+from members.channel_forms import USERID
 from members.models import AuditAction, Branch, Department, Member, Role
 
 from . import services
@@ -71,6 +72,8 @@ COLUMNS = (
     Column("hardship_kind", "困难类型", "困难职工必填：疾病 / 家庭 / 经济 / 其他"),
     Column("username", "用户名", "党员必填（登录名）"),
     Column("email", "邮箱", "党员可填"),
+    # Issue 17: the member's account in the school's WeCom address book, for app messages.
+    Column("wecom_userid", "企业微信账号", "党员可填：企业微信通讯录中的账号（UserID），可空"),
 )
 HEADERS = {c.header: c.key for c in COLUMNS} | {c.key: c.key for c in COLUMNS}
 REQUIRED_HEADERS = ("kind", "name")
@@ -100,7 +103,14 @@ HARDSHIP_KINDS = {
     "经济": HardshipKind.ECONOMIC,
     "其他": HardshipKind.OTHER,
 } | {k.value: k for k in HardshipKind}
-MAX_LENGTHS = {"name": 40, "staff_no": 30, "teaching_group": 60, "username": 150, "email": 254}
+MAX_LENGTHS = {
+    "name": 40,
+    "staff_no": 30,
+    "teaching_group": 60,
+    "username": 150,
+    "email": 254,
+    "wecom_userid": 64,
+}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 ACTION_LABELS = {
@@ -213,8 +223,8 @@ def template_rows(department: str) -> list[list]:
     return [
         [c.header for c in COLUMNS],
         ["党员", "张明", "T2026001", department, "代数教研组", "", "", "", "", "zhangming",
-         "zhangming@example.edu.cn"],
-        ["联系对象", "陈静", "T2026101", department, "代数教研组", "教师", "", "", "", "", ""],
+         "zhangming@example.edu.cn", "ZhangMing"],
+        ["联系对象", "陈静", "T2026101", department, "代数教研组", "教师", "", "", "", "", "", ""],
     ]  # fmt: skip
 
 
@@ -368,7 +378,19 @@ def _parse_member(values: dict, parsed: dict, errors: list) -> None:
             validate_email(email)
         except ValidationError:
             errors.append(_("邮箱 “%(value)s” is not an email address.") % {"value": email})
-    parsed.update(username=username, email=email)
+    wecom_userid = values["wecom_userid"]
+    if wecom_userid:
+        try:
+            USERID(wecom_userid)
+        except ValidationError:
+            errors.append(
+                _(
+                    "企业微信账号 “%(value)s” may only contain letters, digits and . _ - @ (the "
+                    "account as in the WeCom address book, not the name or the mobile number)."
+                )
+                % {"value": wecom_userid}
+            )
+    parsed.update(username=username, email=email, wecom_userid=wecom_userid)
 
 
 def _parse_contact(values: dict, parsed: dict, errors: list) -> None:
@@ -452,7 +474,7 @@ class RosterPlan:
 
 
 def plan_import(rows: list[RosterRow], *, branch: Branch) -> RosterPlan:
-    """Match every row against the branch (six queries whatever the number of rows)."""
+    """Match every row against the branch (at most six queries whatever the number of rows)."""
     User = get_user_model()
     departments = {d.name: d for d in Department.objects.filter(name__in=_all(rows, "department"))}
     staff_nos = _all(rows, "staff_no")
@@ -474,6 +496,13 @@ def plan_import(rows: list[RosterRow], *, branch: Branch) -> RosterPlan:
             "department"
         )
     }
+    # Issue 17: a WeCom account reaches one person; the members who already have these.
+    wecom_ids = {row.values["wecom_userid"] for row in rows if row.values.get("wecom_userid")}
+    wecom_owners = (
+        dict(Member.objects.filter(wecom_userid__in=wecom_ids).values_list("wecom_userid", "pk"))
+        if wecom_ids
+        else {}
+    )
     seen: dict[tuple, int] = {}
     for row in rows:
         _check_duplicates(row, seen)
@@ -485,6 +514,7 @@ def plan_import(rows: list[RosterRow], *, branch: Branch) -> RosterPlan:
             )
         if row.kind == MEMBER:
             _plan_member(row, branch, members_by_staff, users, members_by_user, departments)
+            _check_wecom_owner(row, wecom_owners)
         elif row.kind == CONTACT:
             _plan_contact(row, contacts, departments)
         if row.errors:
@@ -502,6 +532,8 @@ def _check_duplicates(row: RosterRow, seen: dict) -> None:
         keys.append(("工号", row.values["staff_no"]))
     if row.kind == MEMBER and row.values.get("username"):
         keys.append(("用户名", row.values["username"]))
+    if row.kind == MEMBER and row.values.get("wecom_userid"):
+        keys.append(("企业微信账号", row.values["wecom_userid"]))
     for key in keys:
         if key in seen:
             row.errors.append(
@@ -510,6 +542,18 @@ def _check_duplicates(row: RosterRow, seen: dict) -> None:
             )
         else:
             seen[key] = row.line
+
+
+def _check_wecom_owner(row: RosterRow, owners: dict) -> None:
+    """The account must not be another member's already (each would get the other's messages)."""
+    userid = row.values.get("wecom_userid")
+    owner = owners.get(userid) if userid else None
+    target = row.target.pk if isinstance(row.target, Member) else None
+    if owner is not None and owner != target:
+        row.errors.append(
+            _("企业微信账号 %(value)s is already the account of another member.")
+            % {"value": userid}
+        )
 
 
 def _plan_member(row, branch, members_by_staff, users, members_by_user, departments) -> None:
@@ -563,6 +607,8 @@ def _plan_member(row, branch, members_by_staff, users, members_by_user, departme
         changes.append(_header("staff_no"))
     if values["email"] and member.user.email != values["email"]:
         changes.append(_header("email"))
+    if values["wecom_userid"] and member.wecom_userid != values["wecom_userid"]:
+        changes.append(_header("wecom_userid"))
     row.changes = changes
     row.action = "update" if changes else "unchanged"
 
@@ -664,6 +710,7 @@ def _apply_member(row: RosterRow, branch: Branch, departments: dict, by) -> None
             department=department,
             teaching_group=values["teaching_group"],
             staff_no=values["staff_no"],
+            wecom_userid=values["wecom_userid"],
             # Finding 8: they choose their own password (a set-password link, then login).
             must_set_password=True,
         )
@@ -678,6 +725,8 @@ def _apply_member(row: RosterRow, branch: Branch, departments: dict, by) -> None
         member.teaching_group = values["teaching_group"]
     if values["staff_no"]:
         member.staff_no = values["staff_no"]
+    if values["wecom_userid"]:
+        member.wecom_userid = values["wecom_userid"]
     member.full_clean()
     member.save()
     if values["email"] and member.user.email != values["email"]:
