@@ -50,6 +50,7 @@ urlpatterns = [
     # R42/R43: the pages without login (a contact confirming a talk, the opinion box).
     path("", include("talks.public_urls")),
     path("semester/", include("inspections.urls")),
+    path("help/", include("inspections.help_urls")),
     path("admin/", admin.site.urls),
 ]
 # Finding 7: the app's own Chinese error pages, also under DEBUG=0 (members/error_views.py).

@@ -167,6 +167,8 @@ MATRIX: dict[str, Row] = {
     "password_set_done": Row(expect=only(200, anonymous=200, deactivated=200)),
     # --- members
     "members:whoami": Row(expect=only(200)),
+    # Issue 18: the in-app help, for everyone signed in.
+    "help:index": Row(expect=only(200)),
     # Finding 7 and 8: members' accounts: the secretary's own branch, the admin everyone.
     "members:account_list": Row(
         expect=only(403, secretary=200, other_branch_secretary=200, admin=200)
