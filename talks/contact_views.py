@@ -25,9 +25,10 @@ from contacts.models import (
 )
 from members import access
 from members.audit import audit
+from members.listing import paginate
 from members.models import AuditAction
 
-from . import obligations
+from . import lists, obligations
 from .models import MustTalkEvent, TalkLog
 
 
@@ -81,12 +82,15 @@ def contact_detail(request, pk: int):
         record.contact = contact
         entries.append(Entry(record.date, "assistance", record, can_read_record_text(user, record)))
     entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
+    # A kind and a page at a time: the same four queries however long the contact's history.
+    kind = lists.timeline_kind(request.GET)
+    page = paginate(request, [e for e in entries if kind in ("all", e.kind)])
 
     is_hardship = contact.category == Category.HARDSHIP
     # Kept when the category changed: readable as before by those allowed, by nobody else.
     hardship_visible = bool(contact.hardship_description) and can_read_confidential(user, contact)
     confidential_shown = hardship_visible or any(
-        e.text_visible and _is_confidential(e) for e in entries
+        e.text_visible and _is_confidential(e) for e in page.object_list
     )
     if confidential_shown:
         audit(
@@ -102,7 +106,10 @@ def contact_detail(request, pk: int):
         "contacts/detail.html",
         {
             "contact": contact,
-            "entries": entries,
+            "entries": page.object_list,
+            "page": page,
+            "kind": kind,
+            "kinds": lists.timeline_kinds(),
             "current": Assignment.objects.current(today)
             .filter(contact=contact)
             .select_related("member")

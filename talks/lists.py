@@ -85,3 +85,53 @@ def filter_events(events: QuerySet, filters: dict, today: date) -> QuerySet:
         q = filters["q"]
         events = events.filter(Q(contact__name__icontains=q) | Q(member__name__icontains=q))
     return events
+
+
+def _date_param(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def record_filters(params) -> dict:
+    """A member's own records: contact (id), from / to (dates), q (content, place, contact)."""
+    return {
+        "contact": id_param(params.get("contact")),
+        "start": _date_param(params.get("from")),
+        "end": _date_param(params.get("to")),
+        "q": _search(params),
+    }
+
+
+def filter_records(talks: QuerySet, filters: dict) -> QuerySet:
+    if filters["contact"] is not None:
+        talks = talks.filter(contact_id=filters["contact"])
+    if filters["start"]:
+        talks = talks.filter(date__gte=filters["start"])
+    if filters["end"]:
+        talks = talks.filter(date__lte=filters["end"])
+    if filters["q"]:
+        q = filters["q"]
+        talks = talks.filter(
+            Q(content__icontains=q) | Q(place__icontains=q) | Q(contact__name__icontains=q)
+        )
+    return talks
+
+
+TIMELINE_KINDS = ("talk", "event", "stage", "assistance")
+
+
+def timeline_kinds() -> list[tuple[str, str]]:
+    return [
+        ("all", _("All")),
+        ("talk", _("Talks")),
+        ("event", _("Must-talk events")),
+        ("stage", _("Stage changes")),
+        ("assistance", _("Assistance")),
+    ]
+
+
+def timeline_kind(params) -> str:
+    kind = params.get("kind", "all")
+    return kind if kind in TIMELINE_KINDS else "all"

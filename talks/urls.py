@@ -7,6 +7,7 @@ app_name = "talks"
 urlpatterns = [
     path("", views.my_page, name="my_page"),
     path("log/", views.talk_create, name="talk_create"),
+    path("records/", views.my_records, name="my_records"),
     path("log/<int:pk>/", views.talk_detail, name="talk_detail"),
     path("log/<int:pk>/edit/", views.talk_edit, name="talk_edit"),
     path("log/<int:pk>/delete/", views.talk_delete, name="talk_delete"),

@@ -16,9 +16,11 @@ from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
 from members.models import AuditAction, Notification
+from members.listing import paginate
 from members.params import id_param
+from members.pinyin import sorted_by_pinyin
 
-from . import obligations, services
+from . import lists, obligations, services
 from .forms import Kind, MustTalkEventForm, TalkLogForm
 from .models import MustTalkEvent, OpinionSource, TalkLog
 
@@ -87,6 +89,26 @@ def my_page_context(user) -> dict:
 @login_required
 def my_page(request):
     return render(request, "talks/my_page.html", my_page_context(request.user))
+
+
+@login_required
+def my_records(request):
+    """Every record the member wrote, newest first: filtered by contact, dates and text, a page
+    at a time (one COUNT and one page of rows, whatever the number of records)."""
+    member = member_or_404(request.user)
+    filters = lists.record_filters(request.GET)
+    talks = lists.filter_records(
+        TalkLog.objects.filter(member=member).select_related("contact"), filters
+    )
+    page = paginate(request, talks.order_by("-date", "-pk"))
+    contacts = Contact.objects.filter(
+        pk__in=TalkLog.objects.filter(member=member).values("contact_id")
+    )
+    return render(
+        request,
+        "talks/my_records.html",
+        {"page": page, "filters": filters, "contacts": sorted_by_pinyin(contacts)},
+    )
 
 
 def _talk_for_author(user, pk: int) -> TalkLog:
