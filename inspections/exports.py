@@ -7,7 +7,6 @@ formula by a spreadsheet (CSV/formula injection), so such text is prefixed with 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -15,12 +14,12 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from members.downloads import download_name, download_response
 from talks.models import Opinion
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,17 +81,11 @@ def workbook_bytes(title: str, header: list[str], rows: Iterable[list]) -> bytes
     return buffer.getvalue()
 
 
-# What no file system or browser keeps in a file name.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
 def xlsx_download(content: bytes, *parts: object) -> HttpResponse:
-    """An attachment named in Chinese from its parts (branch, period, what), joined by 「-」:
-    Django writes a non-ASCII name as RFC 5987 filename*=utf-8''…, read by every browser."""
-    name = "-".join(p for p in (_UNSAFE.sub("_", str(part)).strip(" ._") for part in parts) if p)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.xlsx")
-    return response
+    """An attachment named in Chinese from its parts (branch, period, what), joined by 「-」."""
+    return download_response(
+        content, filename=download_name(*parts, ext="xlsx"), content_type=XLSX_TYPE
+    )
 
 
 def matrix_xlsx(dashboard: dict) -> bytes:

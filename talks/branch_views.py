@@ -7,12 +7,10 @@ branch the user does not manage is a 404.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contacts.models import Contact, can_read_confidential
 from members import access
 from members.audit import audit
+from members.downloads import download_response
 from members.editing import is_editable_on, mark_editable
 from members.form_errors import apply_validation_error
 from members.listing import paginate
@@ -517,8 +516,9 @@ def symposium_attachment(request, pk: int):
         branch_id=attachment.symposium.branch_id,
         details={"symposium": attachment.symposium_id},
     )
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    response = download_response(
+        handle, filename=attachment.name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -219,6 +219,7 @@ MATRIX: dict[str, Row] = {
     ),
     # --- talks
     "talks:my_page": Row(expect=only(404, **BRANCH_MEMBERS)),
+    "talks:my_records": Row(expect=only(404, **BRANCH_MEMBERS)),
     "talks:talk_create": Row(expect=only(404, **BRANCH_MEMBERS)),
     # The entry's own page is its author's; the secretary reads it on the contact's page.
     "talks:talk_detail": Row(pk("talk"), only(404, member_a=200)),
