@@ -1,6 +1,7 @@
 """Issue 6: the secretary (and the admin) see who read or changed the records of a contact of
 their branch, from the audit log. Nothing here writes: the log is append-only."""
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -32,4 +33,15 @@ def contact_audit(request, pk: int):
     )
     for row in page:
         row.actor_name = names.get(row.actor_id, "")
+        row.object_label = record_label(row.object_type)
     return render(request, "contacts/audit.html", {"contact": contact, "page": page})
+
+
+def record_label(object_type: str) -> str:
+    """Issue 18: a record by its Chinese name (「联系对象」), never its `app.model` label."""
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return ""

@@ -15,6 +15,7 @@ from collections import Counter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import scoring
 from .models import Grade
@@ -90,13 +91,14 @@ def bar_chart_svg(
         bars.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="#b71c1c">'
-                "<title>{}: {}</title></rect>"
+                "<title>{}{}{}</title></rect>"
                 '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#222">{}</text>',
                 f"{x:.1f}",
                 f"{y:.1f}",
                 f"{bar_w:.1f}",
                 f"{h:.1f}",
                 label,
+                pgettext("separator", ": "),
                 text,
                 f"{centre:.1f}",
                 f"{y - 4:.1f}",
@@ -176,13 +178,14 @@ def member_bars_svg(
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="#b71c1c">'
-                "<title>{}: {}</title></rect>"
+                "<title>{}{}{}</title></rect>"
                 '<text x="{}" y="{}" font-size="11" fill="#222">{}</text>',
                 NAME_W,
                 y + 3,
                 f"{w:.1f}",
                 ROW_H - 6,
                 name,
+                pgettext("separator", ": "),
                 text,
                 f"{NAME_W + w + 4:.1f}",
                 y + 15,

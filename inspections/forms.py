@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import EARLIEST, Text, text_formfield
 
-from . import scoring
+from . import scoring, services
 from .models import Assessment, Grade, Inspection, Semester, SemesterReport, half_validator
 
 
@@ -77,13 +77,15 @@ class GenerateInspectionForm(forms.Form):
     half = forms.ChoiceField(
         label=_("Half-year"),
         validators=[half_validator],
-        help_text=_("2026H1 is January to June, 2026H2 July to December."),
+        help_text=_("The first half of a year is January to June, the second July to December."),
         error_messages={"invalid_choice": _("Choose a half-year that has begun.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["half"].choices = [(h, h) for h in begun_halves(timezone.localdate())]
+        self.fields["half"].choices = [
+            (h, services.half_label(h)) for h in begun_halves(timezone.localdate())
+        ]
         self.helper = _helper("inspection-generate-form", ("generate", _("Generate inspection")))
 
 

@@ -165,6 +165,13 @@ class BranchScopedQuerySet(models.QuerySet):
 half_validator = RegexValidator(r"^20\d\dH[12]$", _("Write the half-year as 2026H1 or 2026H2."))
 
 
+def half_label(half: str) -> str:
+    """'2026H2' as users write it: 「2026年下半年」 (the code stays in data and URLs)."""
+    if half[5:] == "1":
+        return str(_("first half of %(year)s") % {"year": half[:4]})
+    return str(_("second half of %(year)s") % {"year": half[:4]})
+
+
 class InspectionTrigger(models.TextChoices):
     SCHEDULE = "schedule", _("On schedule")
     DEMAND = "demand", _("On demand")
@@ -205,6 +212,10 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} {self.half} v{self.version}"
+
+    @property
+    def half_label(self) -> str:
+        return half_label(self.half)
 
 
 class CaseKind(models.TextChoices):

@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from members import notify
+from members.downloads import download_name
 from members.models import Branch, Member, Notification, NotificationKind, Role
 from talks import obligations
 from talks.models import MustTalkEvent
@@ -271,13 +272,14 @@ def scheduled_inspections(day: date) -> int:
                         recipient=secretary.user,
                         kind=NotificationKind.INSPECTION,
                         period=f"{half}:b{branch.pk}",
-                        subject=_("Half-yearly inspection %(half)s") % {"half": half},
+                        subject=_("Half-yearly inspection %(half)s")
+                        % {"half": services.half_label(half)},
                         body=_(
                             "The inspection of %(half)s (%(start)s to %(end)s) is ready: "
                             "%(members)s members, completion rate %(rate)s. The PDF is attached."
                         )
                         % {
-                            "half": half,
+                            "half": services.half_label(half),
                             "start": inspection.data["start"],
                             "end": inspection.data["end"],
                             "members": len(inspection.data["members"]),
@@ -301,7 +303,12 @@ def _percent(rate) -> str:
 def inspection_attachment(notification: Notification) -> list[tuple[str, bytes, str]]:
     """The latest inspection PDF of the branch and half named in the notification's period."""
     half, _sep, branch = notification.period.partition(":b")
-    inspection = Inspection.objects.filter(branch_id=branch, half=half).order_by("-version").first()
+    inspection = (
+        Inspection.objects.filter(branch_id=branch, half=half)
+        .select_related("branch")
+        .order_by("-version")
+        .first()
+    )
     if inspection is None:
         return []
     if inspection.pdf:
@@ -309,7 +316,15 @@ def inspection_attachment(notification: Notification) -> list[tuple[str, bytes, 
             content = handle.read()
     else:
         content = services.inspection_pdf(inspection=inspection)
-    return [(f"inspection-{half}.pdf", content, "application/pdf")]
+    with translation.override("zh-hans"):
+        filename = download_name(
+            inspection.branch.name,
+            services.half_label(half),
+            _("half-yearly inspection"),
+            _("version %(version)s") % {"version": inspection.version},
+            ext="pdf",
+        )
+    return [(filename, content, "application/pdf")]
 
 
 KINDS = {

@@ -24,8 +24,8 @@ from members.audit import audit
 from members.models import AuditAction, Branch, Member, NotificationKind
 from members.notify import notify
 from talks import obligations
-from talks.models import Opinion, Symposium
 from talks.leader_point import leader_visit_rows
+from talks.models import Opinion, Symposium
 
 from . import scoring
 from .charts import assessment_charts, inspection_charts
@@ -44,6 +44,7 @@ from .models import (
     Semester,
     SemesterReport,
 )
+from .models import half_label as models_half_label
 
 EDITABLE_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -607,11 +608,7 @@ def half_bounds(half: str) -> tuple[date, date]:
     return date(year, 7, 1), date(year, 12, 31)
 
 
-def half_label(half: str) -> str:
-    """'2026H2' as users write it: 「2026年下半年」."""
-    if half[5:] == "1":
-        return _("first half of %(year)s") % {"year": half[:4]}
-    return _("second half of %(year)s") % {"year": half[:4]}
+half_label = models_half_label  # '2026H2' as users write it: 「2026年下半年」
 
 
 def half_before(day: date) -> str:

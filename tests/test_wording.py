@@ -68,7 +68,24 @@ ENGLISH_ALLOWED = {
     "qq",
     "app",
     "a4",
+    # Names of the settings a secretary copies from WeCom's and DingTalk's consoles, as shown there.
+    "agentid",
+    "secret",
+    "webhook",
+    "userid",
+    "access_token",
+    "key",
+    "sec",
+    "ip",
+    "utf-8",
+    "gbk",
+    # The roster template's example login name (a login name the secretary types in).
+    "zhangming",
 }
+
+# Written as they are on purpose: the roster file's column header, matched by name on import
+# (contacts/roster.py), which schools' own spreadsheets already use.
+AS_WRITTEN = ("院系/教研室",)
 
 CHECKS = [
     ("app.model label", re.compile(rf"(?<![\w.])(?:{'|'.join(APPS)})\.[a-z][a-z_]*\b")),
@@ -76,7 +93,8 @@ CHECKS = [
     ("half-width punctuation next to CJK", re.compile(rf"{CJK}\s?[:()]|[:()]\s?{CJK}")),
     ("half-year code", re.compile(r"(?<![A-Za-z0-9])(?:\d{4}\s*-?\s*)?H[12](?![0-9A-Za-z])")),
     ("decimal count", re.compile(r"(?<![\d.])\d+\.0+\s*[名人次个位条项件篇]")),
-    ("slash between Chinese words", re.compile(rf"{HAN}\s?/\s?{HAN}")),
+    # 「起/止」, 「完成/率」; a list of choices 「教师 / 困难职工」 is spaced and reads as such.
+    ("slash between Chinese words", re.compile(rf"{HAN}/{HAN}")),
 ]
 WORD = re.compile(r"(?<![A-Za-z0-9@._/-])[A-Za-z][A-Za-z'-]*[A-Za-z](?![A-Za-z0-9@_/-]|\.\w)")
 # Addresses, links and file names are not words a reader is meant to read as text.
@@ -118,8 +136,10 @@ class Visible(HTMLParser):
         for name in VISIBLE_ATTRS:
             if attrs.get(name):
                 self.parts.append(f"\n{attrs[name]}\n")
-        if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get(
-            "value"
+        if (
+            tag == "input"
+            and attrs.get("type") in ("submit", "button", "reset")
+            and attrs.get("value")
         ):
             self.parts.append(f"\n{attrs['value']}\n")
 
@@ -148,12 +168,15 @@ def visible_text(html: str) -> str:
 
 
 def pdf_text(content: bytes) -> str:
+    """The PDF's text; "" for a file that is not one the app made (a stand-in upload)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(content)
         handle.flush()
-        return subprocess.run(
-            ["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True
-        ).stdout
+        # -raw: the text in the order it was set, spaces kept (「第 1 页 / 共 2 页」).
+        done = subprocess.run(
+            ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True
+        )
+    return done.stdout if done.returncode == 0 else ""
 
 
 def xlsx_text(content: bytes) -> str:
@@ -171,25 +194,54 @@ def xlsx_text(content: bytes) -> str:
 # --- the checks ---------------------------------------------------------------------------
 
 
-def _snippet(text: str, start: int, end: int) -> str:
-    return text[max(0, start - 18) : end + 18].replace("\n", " ⏎ ")
+def _snippet(text: str, start: int, end: int, width: int = 18) -> str:
+    snippet = text[max(0, start - width) : end + width]
+    if len(snippet) > 120:
+        snippet = f"{snippet[:80]} … {snippet[-30:]}"
+    return snippet.replace("\n", " ⏎ ")
 
 
-def findings(text: str, usernames: set[str]) -> list[str]:
+class Finding(str):
+    """「kind: …snippet…」; `core` (the match with a few characters around it) tells repeats of
+    one finding (a menu's on every page) from others."""
+
+    core: str
+
+
+def _finding(kind: str, text: str, span: tuple[int, int]) -> Finding:
+    finding = Finding(f"{kind}: {_snippet(text, *span)}")
+    finding.core = f"{kind}: {_snippet(text, *span, width=6)}"
+    return finding
+
+
+def findings(text: str, usernames: set[str]) -> list[Finding]:
     """Every finding of `text` as 「kind: …snippet…」."""
     found = []
+    for written in AS_WRITTEN:
+        text = text.replace(written, " ")
     for name in usernames:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            found.append(f"login name {name!r}: {_snippet(text, *match.span())}")
+        # An email address holds the login name: the address is shown as such.
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w@-])", text):
+            found.append(_finding(f"login name {name!r}", text, match.span()))
     for kind, pattern in CHECKS:
         for match in pattern.finditer(text):
-            found.append(f"{kind}: {_snippet(text, *match.span())}")
+            found.append(_finding(kind, text, match.span()))
     words = NOT_WORDS.sub(" ", text)
-    for match in WORD.finditer(words):
-        word = match.group()
-        if word.lower() in ENGLISH_ALLOWED or word in usernames:
-            continue
-        found.append(f"English: {_snippet(words, *match.span())}")
+    run: list[tuple[int, int]] = []  # a run of English words is one finding
+    for match in [*WORD.finditer(words), None]:
+        if match is not None:
+            word = match.group()
+            if word.lower() in ENGLISH_ALLOWED or word in usernames:
+                continue
+            if run and not re.fullmatch(r"[\s,.;:!?'()\-]*", words[run[-1][1] : match.start()]):
+                match_starts_new_run = True
+            else:
+                match_starts_new_run = False
+        if run and (match is None or match_starts_new_run):
+            found.append(_finding("English", words, (run[0][0], run[-1][1])))
+            run = []
+        if match is not None:
+            run.append(match.span())
     return found
 
 
@@ -229,7 +281,7 @@ class Report:
 
     def check(self, place: str, text: str):
         for finding in findings(text, self.usernames):
-            key = (place.split(" ")[0], finding)
+            key = (place.split(" ")[0], finding.core)
             if key not in self.seen:
                 self.seen.add(key)
                 self.by_place[place].append(finding)
@@ -333,7 +385,9 @@ def _crawl(client: Client, start: list[str], report: Report, who: str) -> set[st
         if response.status_code != 200:
             continue
         final = response.request["PATH_INFO"]
-        report.check_response(f"{who} GET {url}" + (f" → {final}" if final != url else ""), response)
+        report.check_response(
+            f"{who} GET {url}" + (f" → {final}" if final != url else ""), response
+        )
         if response.get("Content-Type", "").startswith("text/html"):
             for href in re.findall(r'href="([^"#]*)', body(response).decode()):
                 href = urljoin(final, href.replace("&amp;", "&"))

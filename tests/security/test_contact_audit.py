@@ -22,7 +22,11 @@ def test_secretary_sees_who_read_a_hardship_contact(client_for, member_a, secret
     response = audit_page(client_for(secretary), hardship_a)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "李老师" in html and "member_a" in html and "10.0.0.7" in html
+    assert "李老师" in html and "10.0.0.7" in html
+    # Issue 18: people by their full name, records by their Chinese name (never the login name
+    # or the `app.model` label).
+    assert "member_a" not in html and "contacts.contact" not in html
+    assert "联系对象" in html
     assert str(AuditAction.VIEW_CONFIDENTIAL.label) in html
     # The log names the reading, never the confidential text itself.
     assert hardship_a.hardship_description not in html
