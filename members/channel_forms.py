@@ -26,6 +26,16 @@ USERID = RegexValidator(
 MOBILE = RegexValidator(r"^1[0-9]{10}$", _("A mobile number has 11 digits."))
 
 
+def sentences(*texts) -> str:
+    """Help texts one after the other: a space between English sentences, none after a Chinese
+    full stop."""
+    out = ""
+    for text in (str(t) for t in texts if t):
+        out += " " if out and not out.endswith(("。", "）", "：")) else ""
+        out += text
+    return out
+
+
 def masked(value: str) -> str:
     """What a stored secret looks like on the page: its last four characters at most."""
     if not value:
@@ -84,6 +94,13 @@ class SchoolChannelsForm(SecretsForm):
             "App management → your self-built app → AgentId."
         )
         self.fields["wecom_secret"].validators.append(KEY)
+        self.fields["wecom_secret"].help_text = sentences(
+            _(
+                "App management → your self-built app → Secret (click View: WeCom sends it to "
+                "the administrator's WeCom)."
+            ),
+            self.fields["wecom_secret"].help_text,
+        )
         self.order_fields(["wecom_corp_id", "wecom_agent_id", "wecom_secret"])
         self.helper = FormHelper()
         self.helper.form_id = "school-channels-form"
@@ -101,29 +118,17 @@ class BranchChannelsForm(SecretsForm):
         super().__init__(*args, **kwargs)
         for name in self.SECRETS:
             self.fields[name].validators.append(KEY)
-        self.fields["wecom_robot_key"].help_text = " ".join(
-            str(t)
-            for t in (
-                _("The part after key= in the robot's webhook address."),
-                self.fields["wecom_robot_key"].help_text,
-            )
-            if t
+        self.fields["wecom_robot_key"].help_text = sentences(
+            _("The part after key= in the robot's webhook address."),
+            self.fields["wecom_robot_key"].help_text,
         )
-        self.fields["dingtalk_token"].help_text = " ".join(
-            str(t)
-            for t in (
-                _("The part after access_token= in the robot's webhook address."),
-                self.fields["dingtalk_token"].help_text,
-            )
-            if t
+        self.fields["dingtalk_token"].help_text = sentences(
+            _("The part after access_token= in the robot's webhook address."),
+            self.fields["dingtalk_token"].help_text,
         )
-        self.fields["dingtalk_secret"].help_text = " ".join(
-            str(t)
-            for t in (
-                _("Security settings → Sign: the string starting with SEC."),
-                self.fields["dingtalk_secret"].help_text,
-            )
-            if t
+        self.fields["dingtalk_secret"].help_text = sentences(
+            _("Security settings → Sign: the string starting with SEC."),
+            self.fields["dingtalk_secret"].help_text,
         )
         self.fields["mention_members"].help_text = _(
             "Off by default: group messages give only counts. On: the monthly summary also "

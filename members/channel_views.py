@@ -9,10 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import access, channel_services, channels
-from .channel_forms import BranchChannelsForm, MyChannelsForm, SchoolChannelsForm, SchoolTestForm
+from .channel_forms import (
+    USERID,
+    BranchChannelsForm,
+    MyChannelsForm,
+    SchoolChannelsForm,
+    SchoolTestForm,
+)
 from .models import Branch, BranchChannels, Channel, ChannelMessage, EmailState, SchoolChannels
 
 PROBLEMS_SHOWN = 50
@@ -48,9 +56,15 @@ def school_channels(request):
         raise Http404
     school = SchoolChannels.current()
     form = SchoolChannelsForm(request.POST if "save" in request.POST else None, instance=school)
+    # After a test the page shows the account it went to again (?to=), to try once more.
+    tried = request.GET.get("to", "")
     test_form = SchoolTestForm(
         request.POST if "test" in request.POST else None,
-        initial={"wecom_userid": getattr(access.profile(request.user), "wecom_userid", "")},
+        initial={
+            "wecom_userid": tried
+            if USERID.regex.fullmatch(tried)
+            else getattr(access.profile(request.user), "wecom_userid", "")
+        },
     )
     if request.method == "POST" and "save" in request.POST and form.is_valid():
         channel_services.school_channels_update(
@@ -69,7 +83,11 @@ def school_channels(request):
                 userid=test_form.cleaned_data["wecom_userid"],
             )
             _show_test(request, Channel.WECOM_APP.label, ok, answer)
-        return redirect("members:school_channels")
+        return redirect(
+            reverse("members:school_channels")
+            + "?"
+            + urlencode({"to": test_form.cleaned_data["wecom_userid"]})
+        )
     problems = _problems(ChannelMessage.objects.filter(channel=Channel.WECOM_APP))
     return render(
         request,
