@@ -125,6 +125,8 @@ class Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.headers: list[str] = []  # the text of each <th>
+        self._th: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         if tag in HIDDEN:
@@ -133,6 +135,8 @@ class Visible(HTMLParser):
         if tag in BLOCKS:
             self.parts.append("\n")
         attrs = dict(attrs)
+        if tag == "th" and attrs.get("scope") != "row":  # a row's header may name its state
+            self._th = []
         for name in VISIBLE_ATTRS:
             if attrs.get(name):
                 self.parts.append(f"\n{attrs[name]}\n")
@@ -153,18 +157,56 @@ class Visible(HTMLParser):
             self.hidden = max(0, self.hidden - 1)
         elif tag in BLOCKS:
             self.parts.append("\n")
+        if tag == "th" and self._th is not None:
+            self.headers.append(" ".join("".join(self._th).split()))
+            self._th = None
 
     def handle_data(self, data):
         if not self.hidden:
             self.parts.append(data)
+            if self._th is not None:
+                self._th.append(data)
 
 
 def visible_text(html: str) -> str:
+    return _parse(html)[0]
+
+
+def column_headers(html: str) -> list[str]:
+    return _parse(html)[1]
+
+
+def _parse(html: str) -> tuple[str, list[str]]:
     parser = Visible()
     parser.feed(html)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line), parser.headers
+
+
+def status_labels() -> set[str]:
+    """Every state or status a page shows, in Chinese: a column header must not read as one
+    (「已收到」 over a column of dates)."""
+    from inspections.models import ExportStatus, ReportStatus
+    from members.models import EmailState
+    from talks import obligations
+    from talks.models import ConfirmationState, OpinionStatus
+
+    with translation.override("zh-hans"):
+        labels = {
+            str(label)
+            for choices in (
+                ExportStatus,
+                ReportStatus,
+                EmailState,
+                ConfirmationState,
+                OpinionStatus,
+            )
+            for label in choices.labels
+        }
+        labels |= {str(state.label) for state in obligations.MonthState}
+        labels |= {str(state.label) for state in obligations.EventState}
+    return labels
 
 
 def pdf_text(content: bytes) -> str:
@@ -276,6 +318,7 @@ class Report:
 
     def __init__(self, usernames):
         self.usernames = set(usernames)
+        self.statuses = status_labels()
         self.by_place: dict[str, list[str]] = defaultdict(list)
         self.seen: set[tuple[str, str]] = set()
 
@@ -290,6 +333,13 @@ class Report:
         kind, text = response_text(response)
         if text:
             self.check(f"{place} [{kind}]", text)
+        if kind == "page":
+            for header in column_headers(body(response).decode()):
+                if header in self.statuses and ("header", header) not in self.seen:
+                    self.seen.add(("header", header))
+                    self.by_place[f"{place} [page]"].append(
+                        f"column header reads as a status: {header}"
+                    )
         name = filename_of(response)
         if name:
             self.check(f"{place} [file name]", name)
@@ -338,6 +388,14 @@ def test_the_checker_finds(text):
 )
 def test_the_checker_passes(text):
     assert not findings(text, {"demo-secretary"}), findings(text, {"demo-secretary"})
+
+
+def test_column_headers_are_read_apart():
+    html = (
+        "<table><tr><th scope='col'> 收到<br>日期 </th><th>状态</th></tr><tr><td>已收到</td></tr>"
+    )
+    assert column_headers(html) == ["收到日期", "状态"]
+    assert "已收到" in status_labels() and "收到日期" not in status_labels()
 
 
 def test_visible_text_keeps_what_is_shown_and_drops_the_rest():
