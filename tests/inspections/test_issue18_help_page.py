@@ -48,7 +48,8 @@ def nav_of(response) -> str:
 def current_items(response) -> list[str]:
     """The menu items marked current: (href) of each."""
     return re.findall(
-        r'<a class="nav-link text-nowrap active" aria-current="page" href="([^"]*)"', nav_of(response)
+        r'<a class="nav-link text-nowrap active" aria-current="page" href="([^"]*)"',
+        nav_of(response),
     )
 
 
@@ -179,13 +180,16 @@ def test_issue18_help_has_no_rule_codes_or_english(client_for, secretary):
         ("member_a", "talks:my_page", "my-page"),
         ("admin", "inspections:school_home", "school-figures"),
         ("secretary", "inspections:assessment_list", "assessment"),
+        ("leader", "inspections:leader_home", "school-figures"),
+        ("member_a", "inspections:report_mine", "assessment"),
     ],
 )
 def test_issue18_pages_link_to_their_help_section(
     request, client_for, semester, teacher_a, who, url, anchor
 ):
     client = client_for(request.getfixturevalue(who))
-    page = client.get(reverse(url))
+    args = [semester.pk] if url == "inspections:report_mine" else []
+    page = client.get(reverse(url, args=args))
     assert page.status_code == 200
     link = rf'<a class="help-link[^"]*" href="{HELP}#{anchor}"[^>]*>说明</a>'
     assert re.search(link, page.content.decode()), f"no 说明 link to #{anchor}"
@@ -217,3 +221,43 @@ def test_issue18_menu_marks_nothing_on_a_page_outside_it(client_for, member_a, t
     assert response.status_code == 200
     assert current_items(response) == []
     assert "aria-current" not in nav_of(response)
+
+
+@pytest.mark.parametrize("who", ["member_a", "committee", "secretary", "leader", "admin"])
+def test_issue18_every_menu_item_marks_its_own_page(
+    request, client_for, branch, semester, teacher_a, who
+):
+    """Each item of the person's menu, opened, is the one item marked current (the Django
+    admin has its own pages and menu)."""
+    client = client_for(request.getfixturevalue(who))
+    home = client.get(HELP)
+    hrefs = [
+        unescape(h)
+        for h in re.findall(r'<a class="nav-link[^"]*"[^>]* href="([^"]+)"', nav_of(home))
+    ]
+    assert HELP in hrefs and len(hrefs) >= 3
+    for href in hrefs:
+        if href.startswith(reverse("admin:index")):
+            continue
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert current_items(response) == [href], href
+
+
+def test_issue18_help_without_a_role_shows_the_defaults(db, client):
+    from tests.factories import MemberFactory, UserFactory
+
+    newcomer = MemberFactory(user=UserFactory(username="newcomer"), name="新老师", branch=None)
+    client.force_login(newcomer.user)
+    response = client.get(HELP)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "默认设置" in text
+    assert "您的身份" not in text
+
+
+def test_issue18_help_page_queries_are_few(client_for, secretary, django_assert_max_num_queries):
+    client = client_for(secretary)
+    client.get(HELP)
+    with django_assert_max_num_queries(6):
+        assert client.get(HELP).status_code == 200
