@@ -256,7 +256,7 @@ def _finding(kind: str, text: str, span: tuple[int, int]) -> Finding:
     return finding
 
 
-def findings(text: str, usernames: set[str]) -> list[Finding]:
+def findings(text: str, usernames: set[str], english: bool = True) -> list[Finding]:
     """Every finding of `text` as 「kind: …snippet…」."""
     found = []
     for written in AS_WRITTEN:
@@ -268,6 +268,8 @@ def findings(text: str, usernames: set[str]) -> list[Finding]:
     for kind, pattern in CHECKS:
         for match in pattern.finditer(text):
             found.append(_finding(kind, text, match.span()))
+    if not english:
+        return found
     words = NOT_WORDS.sub(" ", text)
     run: list[tuple[int, int]] = []  # a run of English words is one finding
     for match in [*WORD.finditer(words), None]:
@@ -411,6 +413,26 @@ def test_visible_text_keeps_what_is_shown_and_drops_the_rest():
     for hidden in ("R45", "R33", "contacts.contact", "secret", ".x"):
         assert hidden not in text
     assert "甲\n乙" in text
+
+
+def test_wording_of_every_translation():
+    """Every Chinese string of the catalog, also those no walk renders (error messages, help
+    texts of fields, states a page seldom shows): no rule code, half-width 「:」「(」 next to CJK,
+    half-year code, 「2.0 名」 or 「起/止」. English names in them (AgentId) are the consoles'."""
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    wrong = []
+    for folder in settings.LOCALE_PATHS:
+        mo = Path(folder) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        with mo.open("rb") as handle:
+            catalog = gettext.GNUTranslations(handle)._catalog
+        for msgid, msgstr in catalog.items():
+            if msgid:
+                wrong += [f"{msgid!r}: {f}" for f in findings(msgstr, set(), english=False)]
+    assert not wrong, f"{len(wrong)} translations:\n" + "\n".join(wrong)
 
 
 # --- the walks ----------------------------------------------------------------------------
