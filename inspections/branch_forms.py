@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import PastDate, text_formfield
 from members.models import Branch, Member
+from members.pinyin import by_pinyin
 
 from .models import ExemplaryCase
 
@@ -101,7 +102,7 @@ class ExemplaryCaseForm(forms.ModelForm):
 
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.active().filter(branch=branch)
+        by_pinyin(self.fields["member"]).queryset = Member.objects.active().filter(branch=branch)
         self.fields["member"].required = False
         self.fields["member"].label = _("Member concerned (if any)")
         self.fields["published"].help_text = _("Published cases are readable by every member.")

@@ -23,6 +23,7 @@ from members.listing import paginate, search_text
 from members.models import AuditAction, Branch
 from members.params import id_param
 from members.pdf import pdf_response, render_pdf
+from members.pinyin import sorted_by_pinyin
 
 from . import remind, scoring, services
 from .charts import assessment_charts, inspection_charts
@@ -144,7 +145,7 @@ def report_list(request):
     }
     rows = [
         {"member": m, "report": reports.get(m.pk)}
-        for m in branch.members.filter(active=True).order_by("name")
+        for m in sorted_by_pinyin(branch.members.filter(active=True))
     ]
     # Issue 14: remind now the members whose report is not started (the form posts here).
     today = timezone.localdate()

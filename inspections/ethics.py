@@ -26,6 +26,7 @@ from members import access
 from members.audit import audit
 from members.form_fields import PastDate, Text
 from members.models import AuditAction, Member
+from members.pinyin import by_pinyin
 
 from .models import EthicsKind, EthicsNote
 
@@ -88,9 +89,7 @@ class EthicsNoteForm(forms.Form):
         """`branch`: the secretary's branch (a Branch or its id)."""
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
-        self.fields["member"].queryset = (
-            Member.objects.active().filter(branch=branch).order_by("name")
-        )
+        by_pinyin(self.fields["member"]).queryset = Member.objects.active().filter(branch=branch)
         self.helper = FormHelper()
         self.helper.form_id = "ethics-note-form"
         self.helper.add_input(Submit("save", gettext_lazy("Record"), css_class="btn-party"))

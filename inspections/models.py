@@ -282,9 +282,7 @@ class Assessment(models.Model):
     )
     semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="assessments")
     # Empty when nothing was due in the semester (R45/R64): no computed score, graded by hand.
-    score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=1, null=True, blank=True
-    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     figures = models.JSONField(default=dict)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
     grade_reason = models.TextField(_("reason for a grade outside the band"), blank=True)

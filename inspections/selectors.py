@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from contacts.pairing import orphaned_assignments
 from members.models import Branch, Member
 from members.params import id_param
+from members.pinyin import pinyin_key, sorted_by_pinyin
 from talks import confirmation, obligations
 from talks.models import MustTalkEvent, Opinion, Symposium
 from talks.obligations import EventState, Month, MonthState
@@ -114,7 +115,7 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
     report = SemesterReport.objects.filter(
         member=OuterRef("pk"), semester=period.semester
     ).order_by()
-    members = list(
+    members = sorted_by_pinyin(
         member_qs.visible_to(user)
         .annotate(
             has_teacher=obligations.has_teacher(today),
@@ -232,10 +233,9 @@ def branch_dashboard(*, branch: Branch, user, month: Month, period: Period, toda
         "event_totals": {state.value: event_totals[state.value] for state in EventState},
         "without_teacher": [m for m in members if not m.has_teacher],
         # R53: contacts still assigned to a member who is no longer active (one query).
-        "orphaned": list(
-            orphaned_assignments(branch, today)
-            .select_related("contact", "member")
-            .order_by("contact__name", "pk")
+        "orphaned": sorted_by_pinyin(
+            orphaned_assignments(branch, today).select_related("contact", "member").order_by("pk"),
+            lambda a: a.contact.name,
         ),
         "opinions": _opinion_ages(Opinion.objects.filter(branch=branch), today),
         "age_buckets": AGE_BUCKETS,
@@ -268,7 +268,7 @@ def branch_rows(
     *, branches: QuerySet[Branch], month: Month, period: Period, today: date, sort: str = "name"
 ) -> list[dict]:
     """Headline figures per branch (aggregates only, never text) in a fixed number of queries."""
-    branch_list = list(branches.order_by("name", "pk"))
+    branch_list = sorted_by_pinyin(branches.order_by("pk"))
     ids = [b.pk for b in branch_list]
     member_qs = Member.objects.active().filter(branch_id__in=ids)
     rows = {
@@ -344,9 +344,10 @@ def branch_rows(
     if key not in SORT_KEYS:
         key, sort = "name", "name"
     # Branches with nothing to rate (None) go last whichever the direction.
+    # Names in pinyin order (pinyin_key), also among branches with the same figure.
     present = sorted(
         (row for row in result if row[key] is not None),
-        key=lambda row: (row[key], row["name"]),
+        key=lambda row: (0 if key == "name" else row[key], pinyin_key(row["name"])),
         reverse=sort.startswith("-"),
     )
     return present + [row for row in result if row[key] is None]

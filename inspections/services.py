@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from members.audit import audit
 from members.models import AuditAction, Branch, Member, NotificationKind
 from members.notify import notify
+from members.pinyin import sorted_by_pinyin
 from talks import obligations
 from talks.leader_point import leader_visit_rows
 from talks.models import Opinion, Symposium
@@ -480,7 +481,7 @@ def assessment_export_run(*, export_id: int) -> bool:
         return False
     mine = AssessmentExport.objects.filter(pk=export_id, attempt=attempt)
     export = AssessmentExport.objects.select_related("semester", "branch").get(pk=export_id)
-    branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
+    branches = [export.branch] if export.branch else sorted_by_pinyin(Branch.objects.all())
     mine.update(total=len(branches))
 
     def step(done: int) -> None:
@@ -522,7 +523,7 @@ def assessment_export_pdf(*, export: AssessmentExport, branches=None, on_part=No
     from members.pdf import render_pdf_parts
 
     if branches is None:
-        branches = [export.branch] if export.branch else list(Branch.objects.order_by("name"))
+        branches = [export.branch] if export.branch else sorted_by_pinyin(Branch.objects.all())
     generated_at = export.started_at or export.created_at
     today = timezone.localdate(generated_at)
     contexts = [
@@ -575,10 +576,11 @@ def school_summary(semester: Semester, contexts: list[dict]) -> dict:
 def assessment_pdf_context(
     *, semester: Semester, branch: Branch, today: date | None = None
 ) -> dict:
-    rows = list(
-        Assessment.objects.filter(semester=semester, member__branch=branch, member__active=True)
-        .select_related("member")
-        .order_by("member__name")
+    rows = sorted_by_pinyin(
+        Assessment.objects.filter(
+            semester=semester, member__branch=branch, member__active=True
+        ).select_related("member"),
+        lambda a: a.member.name,
     )
     today = today or timezone.localdate()
     for row in rows:
@@ -666,7 +668,7 @@ def inspection_data(*, branch: Branch, half: str, today: date | None = None) -> 
         )
     }
     rows = []
-    for member in members.order_by("name"):
+    for member in sorted_by_pinyin(members):
         fig = figures[member.pk].as_dict()
         fig.pop("months")
         rows.append(

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from members import access
 from members.audit import audit
 from members.downloads import download_name, download_response
-from members.models import AuditAction, Branch
 from members.editing import mark_editable
+from members.models import AuditAction, Branch
 from talks import lists
 from talks.branch_forms import BriefingForm, LeaderVisitForm
 from talks.branch_services import can_edit_briefing

@@ -148,9 +148,7 @@ class SymposiumForm(forms.Form):
         if branch is None:
             del self.fields["members_attended"]
         else:
-            self.fields["members_attended"].queryset = Member.objects.active().filter(
-                branch=branch
-            )
+            self.fields["members_attended"].queryset = Member.objects.active().filter(branch=branch)
             by_pinyin(self.fields["members_attended"])
         self.fields["attachments"].help_text = _(
             "You may choose several files, each at most %(size)s."

@@ -24,9 +24,7 @@ def leader_visit_rows(branch_ids, start: date, end: date, semesters: int = 1) ->
     )
     counts = {
         (row["leader_id"], row["branch_id"]): row["n"]
-        for row in LeaderVisit.objects.filter(
-            branch_id__in=branch_ids, date__range=(start, end)
-        )
+        for row in LeaderVisit.objects.filter(branch_id__in=branch_ids, date__range=(start, end))
         .values("leader_id", "branch_id")
         .annotate(n=Count("pk"))
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import Text
 from members.models import Branch
+from members.pinyin import by_pinyin
 
 from . import box
 from .confirmation import OPINION_MAX, WORD_MAX
@@ -80,7 +81,7 @@ class BoxForm(forms.Form):
         if branch is not None:
             del self.fields["branch"]
         else:
-            self.fields["branch"].queryset = Branch.objects.order_by("name")
+            by_pinyin(self.fields["branch"]).queryset = Branch.objects.all()
         self.fields["website"].widget.attrs["class"] = "form-control"
         self.helper = FormHelper()
         self.helper.form_id = "box-form"

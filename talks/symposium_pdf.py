@@ -11,6 +11,7 @@ from members.audit import audit
 from members.downloads import download_name
 from members.models import AuditAction
 from members.pdf import pdf_response, person_name, render_pdf
+from members.pinyin import sorted_by_pinyin
 
 from .models import Symposium
 
@@ -25,7 +26,7 @@ def symposium_pdf(request, pk: int):
         {
             "symposium": symposium,
             "opinions": list(symposium.opinions.order_by("pk")),
-            "members_attended": list(symposium.members_attended.order_by("name")),
+            "members_attended": sorted_by_pinyin(symposium.members_attended.all()),
             "recorder": person_name(symposium.recorded_by) if symposium.recorded_by else "",
         },
         generated_by=request.user,

@@ -15,8 +15,8 @@ from contacts.models import Assignment, Contact, current_contact_ids
 from members import access
 from members.audit import audit
 from members.form_errors import apply_validation_error
-from members.models import AuditAction, Notification
 from members.listing import paginate
+from members.models import AuditAction, Notification
 from members.params import id_param
 from members.pinyin import sorted_by_pinyin
 

@@ -90,7 +90,9 @@ def test_issue14_my_records_shows_only_the_members_own_and_survives_bad_paramete
     assert "别人的记录" not in page.content.decode()
     # Someone else's contact id shows nothing of theirs.
     assert not client.get(url, {"contact": other.contact_id}).context["page"].object_list
-    bad = client.get(url, {"contact": "²", "from": "2026-13-01", "to": "x", "page": "99", "q": "\x00"})
+    bad = client.get(
+        url, {"contact": "²", "from": "2026-13-01", "to": "x", "page": "99", "q": "\x00"}
+    )
     assert bad.status_code == 200
     assert bad.context["filters"] == {"contact": None, "start": None, "end": None, "q": ""}
 
