@@ -27,6 +27,7 @@ from .audit import audit
 from .middleware import client_ip
 from .models import AuditAction, Branch, Member
 from .params import id_param
+from .pinyin import pinyin_key, sorted_by_pinyin
 from .tokens import set_password_token
 
 PAGE_SIZE = 50
@@ -151,7 +152,7 @@ def account_list(request):
     branches = []
     branch = None
     if access.is_admin(user):
-        branches = list(Branch.objects.order_by("name"))
+        branches = sorted_by_pinyin(Branch.objects.all())
         wanted = id_param(request.GET.get("branch"))
         if wanted is not None:
             branch = next((b for b in branches if b.pk == wanted), None)
@@ -163,9 +164,12 @@ def account_list(request):
     q = request.GET.get("q", "").replace("\x00", "").strip()[:40]
     if q:
         members = members.filter(Q(name__icontains=q) | Q(staff_no__icontains=q))
-    page = Paginator(members.order_by("branch__name", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Branch, then name, in pinyin order (a school's few hundred accounts sort in memory).
+    ordered = sorted(
+        members.order_by("pk"),
+        key=lambda m: (pinyin_key(m.branch.name if m.branch else ""), pinyin_key(m.name)),
     )
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     locked = account_services.locked_usernames(m.user.username for m in rows)
     for member in rows:

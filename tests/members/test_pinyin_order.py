@@ -75,3 +75,8 @@ def test_issue14_member_and_branch_choices_in_pinyin_order(people, branch):
     for name in ["张组党支部", "阿组党支部"]:
         BranchFactory(name=name)
     assert _labels(BoxForm().fields["branch"]) == ["阿组党支部", "数学组党支部", "张组党支部"]
+
+
+def test_issue14_accounts_list_in_pinyin_order(client_for, secretary, people):
+    page = client_for(secretary).get(reverse("members:account_list"))
+    assert _order(page.content.decode(), NAMES) == PINYIN
