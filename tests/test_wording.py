@@ -483,13 +483,12 @@ def _crawl(client: Client, start: list[str], report: Report, who: str) -> set[st
 def _demo_emails(report: Report, people: dict):
     """Every notification of the demo (and of the reminders run today), as emailed, and the
     password emails."""
-    from inspections.reminders import KINDS
     from members import account_services, notify
-    from members.models import Notification
+    from members.models import Notification, NotificationKind
 
-    today = timezone.localdate()
-    for run in KINDS.values():
-        run(today)
+    _every_kind_of_notification(people)
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds == set(NotificationKind.values), set(NotificationKind.values) - kinds
     with translation.override("zh-hans"):
         for notification in Notification.objects.select_related("recipient"):
             link = f"http://testserver{notification.link}" if notification.link else ""
@@ -512,6 +511,50 @@ def _demo_emails(report: Report, people: dict):
         for message in mail.outbox:
             report.check(f"email {message.subject!r} subject", message.subject)
             report.check(f"email {message.subject!r} body", NOT_WORDS.sub(" ", message.body))
+
+
+def _every_kind_of_notification(people):
+    """Each kind of notification, made by the code that sends it: the scheduled reminders on a
+    day each is due, and the notices of an opinion, a denied talk, a reviewed report and an
+    export."""
+    from datetime import date, timedelta
+
+    from inspections import reminders, services
+    from inspections.models import ReportStatus, Semester, SemesterReport
+    from members.models import Branch
+    from talks import confirmation, opinion_notify
+    from talks.models import Opinion, OpinionStatus, TalkConfirmation
+
+    today = timezone.localdate()
+    for run in reminders.KINDS.values():
+        run(today)
+    reminders.monthly_member_reminders(today.replace(day=28))
+    branches = list(Branch.objects.all())
+    for semester in Semester.objects.filter(start_on__lte=today):
+        for branch in branches:
+            deadline = services.report_deadline(semester=semester, branch=branch)
+            reminders.report_reminders(deadline - timedelta(days=3))
+    month = min(branches[0].inspection_months)
+    reminders.scheduled_inspections(
+        date(today.year if month <= today.month else today.year - 1, month, 1)
+    )
+    secretary = people["demo-secretary"]
+    opinion = Opinion.objects.filter(branch=secretary.branch, conveyed_by__isnull=False).first()
+    opinion_notify.new_opinion(opinion)
+    opinion_notify.status_changed(opinion, OpinionStatus.FORWARDED, secretary.user)
+    answer = TalkConfirmation.objects.filter(talk__member__branch=secretary.branch).first()
+    confirmation._flag_denial(answer, secretary.branch)
+    report = SemesterReport.objects.filter(
+        member__branch=secretary.branch, status=ReportStatus.SUBMITTED
+    ).first()
+    services.semester_report_review(
+        report=report, accept=False, comment="请补充本学期的谈话情况。", by=secretary.user
+    )
+    ended = Semester.objects.filter(end_on__lt=today).order_by("-end_on").first()
+    export = services.assessment_export_request(
+        semester=ended, branch=secretary.branch, by=secretary.user
+    )
+    services.assessment_export_run(export_id=export.pk)
 
 
 @pytest.fixture
