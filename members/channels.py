@@ -16,6 +16,10 @@ rate-limit codes are retried with backoff (RETRY_CODES); any other error code (a
 unknown user) is permanent: the row is failed with the API's reason, shown on the settings page.
 A robot sends at most ROBOT_PER_MINUTE messages a minute: its sends are serialized on its
 BranchChannels row and counted over the last minute.
+A WeCom app message asks WeCom to drop a repeat of the same card to the same member within
+DUPLICATE_CHECK_SECONDS: a send WeCom took whose answer was lost (a timeout, a worker killed before
+it wrote SENT) is sent again, and that repeat does not reach the member twice. The robots have no
+such check: a robot message whose answer was lost may reach the group twice.
 
 Texts carry counts, dates and a link: the group texts are written here, and a member's card
 carries their own notification's subject and body (which the reminder jobs keep to counts and
@@ -75,6 +79,11 @@ RATE_CODES = {45009, 45033, 130101}
 TOKEN_CODES = {40014, 42001, 40001}
 # A token is refreshed this long before WeCom says it expires.
 TOKEN_EARLY = 300
+# WeCom drops an app message identical to one it took from the same app for the same user within
+# this many seconds (its maximum, 4 hours). It closes the one gap the outbox cannot: a send WeCom
+# accepted whose answer never came back (a timeout, a worker killed before it wrote SENT) is
+# retried, and the retry of the same card is dropped instead of reaching the member twice.
+DUPLICATE_CHECK_SECONDS = 4 * 60 * 60
 
 
 class Retry(Exception):
@@ -166,8 +175,10 @@ class WecomApp:
         cache.set(self.cache_key, token, timeout=max(expires - TOKEN_EARLY, 60))
         return token
 
-    def payload(self, userid: str, title: str, text: str, link: str) -> dict:
-        return {
+    def payload(
+        self, userid: str, title: str, text: str, link: str, *, dedupe: bool = True
+    ) -> dict:
+        body = {
             "touser": userid,
             "msgtype": "textcard",
             "agentid": int(self.school.wecom_agent_id),
@@ -178,9 +189,13 @@ class WecomApp:
                 "btntxt": _("Details"),
             },
         }
+        if dedupe:
+            body["enable_duplicate_check"] = 1
+            body["duplicate_check_interval"] = DUPLICATE_CHECK_SECONDS
+        return body
 
-    def send(self, userid: str, title: str, text: str, link: str) -> dict:
-        body = self.payload(userid, title, text, link)
+    def send(self, userid: str, title: str, text: str, link: str, *, dedupe: bool = True) -> dict:
+        body = self.payload(userid, title, text, link, dedupe=dedupe)
         for fresh in (False, True):
             token = self.token(fresh=fresh)
             answer = _call(
@@ -524,7 +539,8 @@ def send_test(*, channel: str, school=None, config=None, userid: str = "") -> tu
         text = _("The channel of %(school)s works.") % {"school": settings.SCHOOL_NAME}
         try:
             if channel == Channel.WECOM_APP:
-                WecomApp(school).send(userid, title, text, absolute("/"))
+                # Not deduplicated: a second test a minute later must arrive too.
+                WecomApp(school).send(userid, title, text, absolute("/"), dedupe=False)
             elif channel == Channel.WECOM_ROBOT:
                 wecom_robot_send(config.wecom_robot_key, f"**{title}**\n\n{text}", {})
             else:

@@ -97,6 +97,8 @@ def test_issue17_wecom_textcard_exact_payload_and_token_cached(standin, school, 
             "url": f"{channels.settings.SITE_URL}/talks/",
             "btntxt": "详情",
         },
+        "enable_duplicate_check": 1,
+        "duplicate_check_interval": 14400,
     }
     # The second member's message uses the cached token: no second gettoken.
     _note(member_b)
@@ -192,6 +194,33 @@ def test_issue17_temporary_failures_retry_with_growing_backoff(
         channels.send_due()  # the stand-in answers success again
     row.refresh_from_db()
     assert row.state == EmailState.SENT and len(standin.sent(SEND)) == 3
+
+
+def test_issue17_a_card_resent_after_a_lost_answer_is_the_same_card_wecom_drops(
+    standin, school, member_a
+):
+    """WeCom took the first send but its answer never came (a timeout): the retry is the very
+    same card with the duplicate check on, which WeCom drops instead of delivering it twice."""
+    _with_wecom(member_a)
+    standin.plan(SEND, ["timeout"])
+    _note(member_a)
+    notify.send_pending(Notification.objects.all())
+    row = ChannelMessage.objects.get()
+    assert row.state == EmailState.PENDING and row.last_error == "timeout"
+    with time_machine.travel(row.next_attempt_at + datetime.timedelta(seconds=1), tick=False):
+        channels.send_due()
+    first, retry = standin.sent(SEND)
+    assert first["body"] == retry["body"]
+    assert retry["body"]["enable_duplicate_check"] == 1
+    assert retry["body"]["duplicate_check_interval"] == 4 * 60 * 60  # WeCom's maximum
+    # The settings page's test message is not deduplicated: a second test must arrive too.
+    for _n in range(2):
+        assert channels.send_test(channel=Channel.WECOM_APP, school=school, userid="li") == (
+            True,
+            "0 ok",
+        )
+    tests = standin.sent(SEND)[2:]
+    assert len(tests) == 2 and all("enable_duplicate_check" not in t["body"] for t in tests)
 
 
 def test_issue17_gives_up_after_the_last_attempt(standin, school, member_a):
