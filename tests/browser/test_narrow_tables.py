@@ -4,8 +4,8 @@ table cell breaks a word one character per line (「向梓/丹」, 「完成/率
 
 The pages are found, not listed: from each menu page the test follows the links of the page's
 main part, two clicks deep, one page per kind of address (`/talks/contacts/17/` and
-`/talks/contacts/18/?month=2026-05` are the same kind). Every failure of every page is collected first, so one
-run lists them all.
+`/talks/contacts/18/?month=2026-05` are the same kind). Every failure of every page is collected
+first, so one run lists them all.
 """
 
 import re
