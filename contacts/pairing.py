@@ -41,7 +41,7 @@ REASONS = {
 }
 LEFT_OVER_REASONS = {
     "members_full": _("every member already has the ratio's number of contacts"),
-    "teachers_full": _("every member already has a teacher (R44)"),
+    "teachers_full": _("every member already has a teacher"),
 }
 
 

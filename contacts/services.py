@@ -131,13 +131,13 @@ def _r44_error(member: Member, teacher: Assignment | None, field: str) -> Valida
     if teacher is not None:
         message = _(
             "%(member)s already liaises with the teacher %(teacher)s (since %(since)s). Every "
-            "member liaises with exactly one general teacher (R44): end or reassign that "
+            "member liaises with exactly one general teacher: end or reassign that "
             "assignment first."
         ) % {"member": member.name, "teacher": teacher.contact.name, "since": teacher.started_on}
     else:
         message = _(
             "%(member)s already liaises with a teacher. Every member liaises with exactly one "
-            "general teacher (R44): end or reassign that assignment first."
+            "general teacher: end or reassign that assignment first."
         ) % {"member": member.name}
     return ValidationError({field: message})
 

@@ -124,11 +124,11 @@ def report_mine(request, semester_id: int):
 
 def _part_labels() -> dict[str, str]:
     return {
-        "months": _("Monthly talks and work reports (R45)"),
-        "musttalks": _("Must-talks on time (R51)"),
-        "opinions": _("Opinions conveyed (R43)"),
-        "leads": _("Five-leads activities (R46)"),
-        "report": _("Semester report (R61)"),
+        "months": _("Monthly talks and work reports"),
+        "musttalks": _("Must-talks on time"),
+        "opinions": _("Opinions conveyed"),
+        "leads": _("Five-leads activities"),
+        "report": _("Semester report"),
         "confirmations": _("Records confirmed by the contact"),
     }
 

@@ -128,7 +128,7 @@ def _school_columns() -> list[tuple[str, str]]:
         ("members", _("Members")),
         ("completion", _("This month complete")),
         ("missing", _("Members missing")),
-        ("without_teacher", _("Without a teacher (R44)")),
+        ("without_teacher", _("Without a teacher")),
         ("overdue", _("Must-talks overdue")),
         ("opinions_open", _("Opinions open")),
         ("opinions_late", _("Opinions past deadline")),

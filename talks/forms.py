@@ -276,12 +276,12 @@ class TalkLogForm(forms.Form):
         self._clean_assignment(contact, day)
         if contact.category == Category.TEACHER and not data.get("aspects"):
             self.add_error(
-                "aspects", _("For a teacher, tick at least one of thought, life or work (R33).")
+                "aspects", _("For a teacher, tick at least one of thought, life or work.")
             )
         if contact.category == Category.ACTIVIST and not data.get("observation", "").strip():
             self.add_error(
                 "observation",
-                _("For an activist or applicant, write your observation (R31)."),
+                _("For an activist or applicant, write your observation."),
             )
         event = data.get("must_talk_event")
         if event is not None:

@@ -417,8 +417,9 @@ def test_visible_text_keeps_what_is_shown_and_drops_the_rest():
 
 def test_wording_of_every_translation():
     """Every Chinese string of the catalog, also those no walk renders (error messages, help
-    texts of fields, states a page seldom shows): no rule code, half-width 「:」「(」 next to CJK,
-    half-year code, 「2.0 名」 or 「起/止」. English names in them (AgentId) are the consoles'."""
+    texts of fields, states a page seldom shows): no rule code, half-width 「:」「(」 next to
+    CJK, half-year code, 「2.0 名」 or 「起/止」 (English names in them, AgentId, are the
+    consoles'); and no rule code in their English source either (the English pages)."""
     import gettext
     from pathlib import Path
 
@@ -429,9 +430,14 @@ def test_wording_of_every_translation():
         mo = Path(folder) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
         with mo.open("rb") as handle:
             catalog = gettext.GNUTranslations(handle)._catalog
+        rule_code = dict(CHECKS)["rule code"]
         for msgid, msgstr in catalog.items():
             if msgid:
                 wrong += [f"{msgid!r}: {f}" for f in findings(msgstr, set(), english=False)]
+                # The English source is what the English pages show: no rule code there either.
+                source = msgid if isinstance(msgid, str) else msgid[0]
+                if rule_code.search(source):
+                    wrong.append(f"{source!r}: rule code in the English text")
     assert not wrong, f"{len(wrong)} translations:\n" + "\n".join(wrong)
 
 

@@ -98,7 +98,7 @@ def test_r44_second_teacher_is_refused_with_a_clear_error(
     form = response.context["assign_form"]
     assert form.errors["member"] == [
         "李老师 already liaises with the teacher 陈老师 (since 2025-09-01). Every member "
-        "liaises with exactly one general teacher (R44): end or reassign that assignment first."
+        "liaises with exactly one general teacher: end or reassign that assignment first."
     ]
     assert not Assignment.objects.filter(contact=second).exists()
 
@@ -110,7 +110,7 @@ def test_r44_database_constraint_gives_the_same_error(secretary, member_a, teach
         services.assignment_create(
             member=member_a, contact=second, started_on=D(2026, 10, 20), by=secretary.user
         )
-    assert "exactly one general teacher (R44)" in error.value.message_dict["member"][0]
+    assert "exactly one general teacher: end" in error.value.message_dict["member"][0]
     assert not Assignment.objects.filter(contact=second).exists()
 
 
@@ -165,7 +165,7 @@ def test_r44_reassigning_a_teacher_to_a_member_with_one_is_refused(
         reverse("contacts:manage_reassign", args=[old.pk]),
         {"member": member_b.pk, "on": "2026-10-20"},
     )
-    assert "exactly one general teacher (R44)" in response.context["form"].errors["member"][0]
+    assert "exactly one general teacher: end" in response.context["form"].errors["member"][0]
     old.refresh_from_db()
     assert old.ended_on is None
 
@@ -192,7 +192,7 @@ def test_r44_category_change_to_teacher_is_checked(client_for, secretary, member
     response = client_for(secretary).post(
         reverse("contacts:manage_edit", args=[activist.pk]), _contact_data(name=activist.name)
     )
-    assert "(R44)" in response.context["form"].errors["category"][0]
+    assert "exactly one general teacher: end" in response.context["form"].errors["category"][0]
     activist.refresh_from_db()
     assert activist.category == Category.ACTIVIST
 
