@@ -261,3 +261,13 @@ def test_issue18_help_page_queries_are_few(client_for, secretary, django_assert_
     client.get(HELP)
     with django_assert_max_num_queries(6):
         assert client.get(HELP).status_code == 200
+
+
+def test_issue18_every_link_inside_the_help_has_its_target(client_for, member_a):
+    """The contents, and the references from each role's duties to the regulation's clauses."""
+    response = client_for(member_a).get(HELP)
+    html = response.content.decode()
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert {"roles", "regulation", "regulation-4-5", "regulation-5-1"} <= targets
+    assert targets <= ids_of(response)
+    assert re.search(r'<a [^>]*href="#regulation-4-5">（制度四、5）</a>', html)
