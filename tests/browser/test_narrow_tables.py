@@ -227,6 +227,9 @@ ROLES = {
             "narrow-inspections": reverse("inspections:inspection_list"),
         },
     },
+    # A committee member of the first branch (the demo's m001-02): the opinion queue and the
+    # symposiums from the menu, read-only.
+    "m001-02": {"extra": [], "shots": {}},
     "demo-leader": {"extra": [reverse("inspections:leader_home")], "shots": {}},
     "demo-admin": {
         "extra": [reverse("inspections:school_home"), reverse("inspections:export_list")],
