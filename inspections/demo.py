@@ -9,11 +9,13 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from contacts.models import (
     ActivistStage,
@@ -27,12 +29,16 @@ from contacts.models import (
 from members.models import (
     Branch,
     Department,
+    EmailState,
     FiveLeadActivity,
     FiveLeadKind,
     LeaderContactPoint,
     Member,
+    Notification,
+    NotificationKind,
     Role,
 )
+from talks.box import code_hash
 from talks.models import (
     SUBKINDS_BY_CATEGORY,
     Briefing,
@@ -56,12 +62,15 @@ from .models import (
     EthicsKind,
     EthicsNote,
     ExemplaryCase,
+    FrozenFigures,
     ReportStatus,
     Semester,
     SemesterReport,
 )
 
 DEMO_PASSWORD = "liaison-demo"
+# R43: the receipt code of one answered opinion of the first branch's box (demo only).
+DEMO_RECEIPT_CODE = "DEM0-C0DE-2026"
 DEMO_LOGINS = [
     ("demo-admin", "School administrator (all branches)"),
     ("demo-secretary", "Secretary of the first branch"),
@@ -606,6 +615,18 @@ class DemoBuilder:
                 )
         self.bulk(FiveLeadActivity, activities, batch_size=5000)
         self.bulk(SemesterReport, reports)
+        # As a submission does: the figures of a handed-in report are frozen with it (the
+        # review page shows them).
+        from . import services
+
+        for semester in past[-3:]:
+            if semester.end_on < self.today:
+                services.figures_freeze(
+                    members=Member.objects.filter(pk__in=[m.pk for m in members]),
+                    semester=semester,
+                    source=FrozenFigures.Source.REPORT,
+                    today=self.today,
+                )
 
     def make_rules_examples(self, branches, members) -> None:
         """Issue 15's rules, visible in the demo: talks explaining party policy (R41), members
@@ -770,10 +791,92 @@ class DemoBuilder:
                 answered_at=now - timedelta(hours=20),
             )
             TalkLog.objects.filter(pk=denied.pk).update(confirmation_state=ConfirmationState.DENIED)
+            self.flag_demo_denial(denied, branches[0], members)
+        self.make_demo_member_confirmations(first[6], since, now)
         box = list(Opinion.objects.filter(source=OpinionSource.BOX).values_list("pk", flat=True))
         for k, category in enumerate(OpinionCategory.values):
             Opinion.objects.filter(pk__in=box[k :: len(OpinionCategory.values)]).update(
                 category=category
+            )
+
+    def flag_demo_denial(self, denied, branch, members) -> None:
+        """The secretary was told of the denial, as talks.confirmation tells them (its email
+        long sent)."""
+        secretary = next(
+            m for m in members if m.branch_id == branch.pk and m.role == Role.SECRETARY
+        )
+        row = denied.confirmations.get()
+        with translation.override(settings.LANGUAGE_CODE):
+            self._notify_denial(secretary, denied, row)
+
+    def _notify_denial(self, secretary, denied, row) -> None:
+        Notification.objects.create(
+            recipient_id=secretary.user_id,
+            kind=NotificationKind.TALK_DENIED,
+            period=f"confirmation-{row.pk}",
+            subject=translation.gettext("A contact answered that a talk did not take place"),
+            body=translation.gettext(
+                "A talk recorded by %(member)s on %(date)s was denied by the contact. "
+                "See the branch page."
+            )
+            % {"member": denied.member.name, "date": denied.date.isoformat()},
+            link=reverse("inspections:branch_home"),
+            created_at=row.answered_at,
+            email_state=EmailState.SENT,
+            sent_at=row.answered_at,
+        )
+
+    def make_demo_member_confirmations(self, member, since, now) -> None:
+        """The demo member's records show every R42 state: a link awaited, one that ran out
+        unanswered (they may make a new one), and a confirmed talk whose contact raised an
+        opinion on the confirmation page (R43 queue, source 联系对象确认谈话时提出)."""
+        unasked = list(
+            TalkLog.objects.filter(
+                member=member, date__gte=since, confirmation_state=ConfirmationState.NONE
+            ).order_by("-date", "-pk")[:2]
+        )
+        for talk, made, valid in zip(unasked, (2, 20), (12, -6), strict=False):
+            TalkConfirmation.objects.filter(talk=talk).delete()
+            TalkConfirmation.objects.create(
+                talk=talk,
+                version=talk.version,
+                created_at=now - timedelta(days=made),
+                expires_at=now + timedelta(days=valid),
+            )
+            TalkLog.objects.filter(pk=talk.pk).update(confirmation_state=ConfirmationState.PENDING)
+        confirmed = (
+            TalkLog.objects.filter(
+                member=member, date__gte=since, confirmation_state=ConfirmationState.CONFIRMED
+            )
+            .order_by("-date")
+            .first()
+        )
+        if confirmed is not None:
+            received = self.today - timedelta(days=2)
+            opinion = Opinion.objects.create(
+                branch=member.branch,
+                source=OpinionSource.CONFIRMATION,
+                talk=confirmed,
+                contact=confirmed.contact,
+                content="希望教研组的公开课安排能提前一个月通知。",
+                status=OpinionStatus.RECEIVED,
+                received_on=received,
+                due_on=received + timedelta(days=member.branch.opinion_deadline_days),
+            )
+            OpinionStatusChange.objects.create(
+                opinion=opinion, from_status="", to_status=OpinionStatus.RECEIVED, by=None
+            )
+        # R43: one answered box opinion a newcomer can read back with the printed receipt code.
+        answered_box = (
+            Opinion.objects.filter(
+                branch=member.branch, source=OpinionSource.BOX, status=OpinionStatus.ANSWERED
+            )
+            .order_by("-received_on")
+            .first()
+        )
+        if answered_box is not None:
+            Opinion.objects.filter(pk=answered_box.pk).update(
+                receipt_hash=code_hash(DEMO_RECEIPT_CODE)
             )
 
     def make_demo_people(self, branches, members) -> None:

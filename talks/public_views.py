@@ -96,12 +96,21 @@ def talk_confirmation(request, pk: int):
         return redirect("talks:talk_confirmation", pk=talk.pk)
     live = confirmation.live_request(talk)
     url = absolute(confirmation.link_for(live)) if live else ""
+    # A link of this version that ran out unanswered: the member is told, and may make a new one.
+    expired = (
+        None
+        if live
+        else talk.confirmations.filter(version=talk.version, answered_at__isnull=True)
+        .order_by("-expires_at")
+        .first()
+    )
     return render(
         request,
         "talks/talk_confirmation.html",
         {
             "talk": talk,
             "live": live,
+            "expired": expired,
             "url": url,
             "qr": qr_svg(url) if url else "",
             "can_request": live is None and confirmation.latest_answer(talk) is None,

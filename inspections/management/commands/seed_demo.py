@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from inspections.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoBuilder
+from inspections.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RECEIPT_CODE, DemoBuilder
 from members.models import Branch
 
 
@@ -45,3 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for username, who in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {who}")
+        self.stdout.write(
+            f"Opinion box receipt code of an answered opinion: {DEMO_RECEIPT_CODE} (/box/status/)"
+        )

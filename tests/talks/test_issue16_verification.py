@@ -1,0 +1,170 @@
+"""Issue 16 verification (/work/coord/verify-16.md): the points of the issue the R42/R43 tests
+left unproved or proved weaker than asked."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Branch
+from talks import confirmation
+from talks.models import ConfirmationState, OpinionSource, TalkConfirmation, TalkLog
+
+from ..factories import TalkLogFactory
+from ..ratelimits import clear_rate_limits
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    clear_rate_limits()
+
+
+def _talk(teacher_a, **kwargs):
+    return TalkLogFactory(
+        assignment=teacher_a.assignments.get(), date=timezone.localdate(), **kwargs
+    )
+
+
+def test_r42_contact_page_shows_the_aspects_helped_never_criticism_or_policy(
+    client, member_a, teacher_a
+):
+    """R42 + R47: the contact reads the aspects helped (R33); that the talk was criticism and
+    education (confidential) or explained policy is the party side's record, not shown."""
+    talk = _talk(
+        teacher_a, about_thought=True, about_work=True, is_criticism=True, explains_policy=True
+    )
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    html = client.get(confirmation.link_for(row)).content.decode()
+    assert "Thought" in html and "Work" in html and "Life" not in html
+    assert "Criticism" not in html and "Policy explained" not in html
+
+
+def test_r42_links_are_valid_14_days_by_default(member_a, teacher_a):
+    assert Branch._meta.get_field("confirmation_valid_days").default == 14
+    row = confirmation.confirmation_request(talk=_talk(teacher_a), by=member_a.user)
+    assert row.expires_at - row.created_at == datetime.timedelta(days=14)
+
+
+def test_r42_expired_and_unknown_links_get_one_and_the_same_page(client, member_a, teacher_a):
+    row = confirmation.confirmation_request(talk=_talk(teacher_a), by=member_a.user)
+    TalkConfirmation.objects.filter(pk=row.pk).update(expires_at=timezone.now())
+    expired = client.get(confirmation.link_for(row))
+    unknown = client.get(reverse("public:confirm", args=["nonsense"]))
+    assert expired.status_code == unknown.status_code == 404
+
+    def main(response):
+        html = response.content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    assert main(expired) == main(unknown)
+
+
+def test_r42_a_word_of_500_characters_is_taken(client, member_a, teacher_a):
+    talk = _talk(teacher_a)
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    response = client.post(confirmation.link_for(row), {"confirm": "1", "word": "好" * 500})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.answer == ConfirmationState.CONFIRMED and len(row.word) == 500
+
+
+def test_r42_member_told_when_the_link_expired_unanswered_and_asks_again(app, member_a, teacher_a):
+    talk = _talk(teacher_a)
+    old = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    TalkConfirmation.objects.filter(pk=old.pk).update(expires_at=timezone.now())
+    page = app.get(reverse("talks:talk_confirmation", args=[talk.pk]), user="member_a")
+    assert "the contact did not answer" in page.html.select_one("#confirmation-expired").text
+    page = page.forms["confirmation-request-form"].submit("request").follow()
+    assert page.html.select_one("#confirmation-expired") is None
+    new = confirmation.live_request(talk)
+    assert new.pk != old.pk
+    assert page.html.select_one("#confirmation-link")["value"].endswith(confirmation.link_for(new))
+
+
+@pytest.fixture
+def one_talk_per_state(member_a, teacher_a):
+    """Four talks this month, one in each state of R42."""
+    today = timezone.localdate()
+    talks = {}
+    for day, state in enumerate(ConfirmationState.values):
+        talks[state] = TalkLogFactory(
+            assignment=teacher_a.assignments.get(),
+            date=today.replace(day=1) + datetime.timedelta(days=day % today.day),
+            place=f"地点{day}",
+        )
+        if state != ConfirmationState.NONE:
+            row = confirmation.confirmation_request(talk=talks[state], by=member_a.user)
+            if state != ConfirmationState.PENDING:
+                confirmation.confirmation_answer(
+                    confirmation=row, confirmed=state == ConfirmationState.CONFIRMED
+                )
+    for state, talk in talks.items():
+        talk.refresh_from_db()
+        assert talk.confirmation_state == state
+    return talks
+
+
+LABELS = [label for _value, label in ConfirmationState.choices]
+
+
+def test_r42_state_shown_on_the_handbook_my_page_and_my_records(client_for, one_talk_per_state):
+    """未请求 / 待确认 / 已确认 / 对方否认 on the handbook, the member's page and their records
+    (the talk's page and the dashboard: test_r42_confirmation.py)."""
+    from members.models import Member
+
+    client = client_for(Member.objects.get(user__username="member_a"))
+    for name in ("talks:handbook", "talks:my_page", "talks:my_records"):
+        html = client.get(reverse(name)).content.decode()
+        for label in LABELS:
+            assert str(label) in html, (name, label)
+
+
+def test_r42_state_in_the_handbook_pdf(client_for, one_talk_per_state, tmp_path):
+    from members.models import Member
+
+    response = client_for(Member.objects.get(user__username="member_a")).get(
+        reverse("talks:handbook_pdf")
+    )
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    path = tmp_path / "handbook.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    squashed = "".join(text.split())
+    for label in LABELS:
+        assert "".join(str(label).split()) in squashed, label
+
+
+def test_r42_r43_demo_shows_every_confirmation_state(db, settings):
+    """A newcomer to the demo sees links awaited, confirmed, denied and run out, an opinion a
+    contact raised on the confirmation page, and the secretary told of the denial."""
+    from members.models import Notification, NotificationKind
+    from talks.models import Opinion
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    member = TalkLog.objects.filter(member__user__username="demo-member")
+    states = set(member.values_list("confirmation_state", flat=True))
+    assert states == set(ConfirmationState.values)
+    now = timezone.now()
+    mine = TalkConfirmation.objects.filter(talk__in=member, answered_at__isnull=True)
+    assert mine.filter(expires_at__gt=now).exists() and mine.filter(expires_at__lte=now).exists()
+    assert Opinion.objects.filter(source=OpinionSource.CONFIRMATION).exists()
+    assert Notification.objects.filter(
+        recipient__username="demo-secretary", kind=NotificationKind.TALK_DENIED
+    ).exists()
+    # The receipt code the seed prints reads an answered box opinion back (typed as people do).
+    from inspections.demo import DEMO_RECEIPT_CODE
+    from talks import box
+
+    answered = box.lookup(DEMO_RECEIPT_CODE.lower().replace("0", "o"))
+    assert answered is not None and answered.answer
+    assert answered.branch_id == Branch.objects.order_by("pk").first().pk
