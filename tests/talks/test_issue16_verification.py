@@ -168,3 +168,34 @@ def test_r42_r43_demo_shows_every_confirmation_state(db, settings):
     answered = box.lookup(DEMO_RECEIPT_CODE.lower().replace("0", "o"))
     assert answered is not None and answered.answer
     assert answered.branch_id == Branch.objects.order_by("pk").first().pk
+
+
+def test_r42_confirmation_rate_on_the_members_semester_report_page(client_for, member_a, teacher_a):
+    """The rate is among the figures the semester report shows (not only computed)."""
+    from inspections.models import Semester
+
+    today = timezone.localdate()
+    semester = Semester.objects.create(
+        name="本学期",
+        start_on=today - datetime.timedelta(days=60),
+        end_on=today + datetime.timedelta(days=60),
+    )
+    confirmed = _talk(teacher_a)
+    _talk(teacher_a)
+    row = confirmation.confirmation_request(talk=confirmed, by=member_a.user)
+    confirmation.confirmation_answer(confirmation=row, confirmed=True)
+    html = client_for(member_a).get(reverse("inspections:report_mine", args=[semester.pk]))
+    text = " ".join(html.content.decode().split())
+    assert "50% " in text and "1 of 2 confirmed, 0 denied" in text
+
+
+def test_r43_history_names_where_an_opinion_without_an_account_came_from(
+    client_for, branch, secretary
+):
+    """The first change of a box opinion has no user: its history names the box, not 「–」."""
+    from talks import box
+
+    opinion, _code = box.box_submit(branch=branch, content="一条意见")
+    html = client_for(secretary).get(reverse("talks:opinion_detail", args=[opinion.pk]))
+    entry = " ".join(html.content.decode().split("change-without-account", 1)[1].split()[:3])
+    assert str(OpinionSource.BOX.label) in entry
