@@ -529,18 +529,22 @@ def _every_kind_of_notification(people):
     from inspections.models import ReportStatus, Semester, SemesterReport
     from members.models import Branch
     from talks import confirmation, opinion_notify
-    from talks.models import Opinion, OpinionStatus, TalkConfirmation
+    from talks.models import Opinion, OpinionStatus, TalkConfirmation, TalkLog
 
     today = timezone.localdate()
     for run in reminders.KINDS.values():
         run(today)
-    reminders.monthly_member_reminders(today.replace(day=28))
+    day = today.replace(day=28)
+    for _month in range(12):  # an exempt month (August) sends none: the next one
+        if reminders.monthly_member_reminders(day):
+            break
+        day = (day + timedelta(days=10)).replace(day=28)
     branches = list(Branch.objects.all())
     for semester in Semester.objects.filter(start_on__lte=today):
         for branch in branches:
             deadline = services.report_deadline(semester=semester, branch=branch)
             reminders.report_reminders(deadline - timedelta(days=3))
-    month = min(branches[0].inspection_months)
+    month = min(branches[0].inspection_months or [1])
     reminders.scheduled_inspections(
         date(today.year if month <= today.month else today.year - 1, month, 1)
     )
@@ -549,10 +553,24 @@ def _every_kind_of_notification(people):
     opinion_notify.new_opinion(opinion)
     opinion_notify.status_changed(opinion, OpinionStatus.FORWARDED, secretary.user)
     answer = TalkConfirmation.objects.filter(talk__member__branch=secretary.branch).first()
+    if answer is None:  # the demo of another day: a member asks for a confirmation
+        talk = TalkLog.objects.filter(
+            member__branch=secretary.branch, confirmations__isnull=True
+        ).select_related("member")[0]
+        answer = confirmation.confirmation_request(talk=talk, by=talk.member.user)
     confirmation._flag_denial(answer, secretary.branch)
     report = SemesterReport.objects.filter(
         member__branch=secretary.branch, status=ReportStatus.SUBMITTED
     ).first()
+    if report is None:  # the demo of another day: a member submits the running semester's
+        semester = Semester.objects.filter(start_on__lte=today).order_by("-start_on").first()
+        member = secretary.branch.members.exclude(reports__semester=semester).first()
+        report = services.semester_report_submit(
+            report=services.semester_report_save(
+                member=member, semester=semester, text="本学期联系工作汇报。", by=member.user
+            ),
+            by=member.user,
+        )
     services.semester_report_review(
         report=report, accept=False, comment="请补充本学期的谈话情况。", by=secretary.user
     )
