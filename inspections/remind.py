@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from members import access, notify
 from members.audit import audit
@@ -129,9 +129,10 @@ class RemindForm(forms.Form):
     def __init__(self, *args, behind: list[dict], done: set[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         labels = kind_labels()
+        colon = pgettext("separator", ": ")
         self.members = {row["member"].pk: row["member"] for row in behind}
         self.fields["picks"].choices = [
-            (f"{kind}:{row['member'].pk}", f"{row['member'].name}: {labels[kind]}")
+            (f"{kind}:{row['member'].pk}", f"{row['member'].name}{colon}{labels[kind]}")
             for row in behind
             for kind in row["kinds"]
         ]
