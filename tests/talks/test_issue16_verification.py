@@ -199,3 +199,32 @@ def test_r43_history_names_where_an_opinion_without_an_account_came_from(
     html = client_for(secretary).get(reverse("talks:opinion_detail", args=[opinion.pk]))
     entry = " ".join(html.content.decode().split("change-without-account", 1)[1].split()[:3])
     assert str(OpinionSource.BOX.label) in entry
+
+
+def test_r42_the_contacts_answer_needs_csrf_as_everywhere(app, member_a, teacher_a):
+    talk = _talk(teacher_a)
+    row = confirmation.confirmation_request(talk=talk, by=member_a.user)
+    response = app.post(confirmation.link_for(row), {"confirm": "1"}, expect_errors=True)
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.answered_at is None
+
+
+def test_r43_poster_is_one_a4_page_with_the_box_address_and_its_qr_code(
+    client_for, branch, secretary
+):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client_for(secretary).get(reverse("talks:box_poster"))
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text()
+    assert reverse("public:branch_box", args=[branch.pk]) in "".join(text.split())
+    # The QR code is drawn (vector paths from the inline SVG), not left out.
+    content = reader.pages[0].get_contents().get_data()
+    assert content.count(b" re") + content.count(b" l\n") > 50
