@@ -310,6 +310,8 @@ def response_text(response) -> tuple[str, str]:
         return "pdf", pdf_text(body(response))
     if kind.endswith("spreadsheetml.sheet"):
         return "xlsx", xlsx_text(body(response))
+    if kind == "text/csv":
+        return "csv", body(response).decode("utf-8-sig")
     if kind == "application/json":
         return "json", ""
     return "", ""
