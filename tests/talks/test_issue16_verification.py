@@ -228,3 +228,36 @@ def test_r43_poster_is_one_a4_page_with_the_box_address_and_its_qr_code(
     # The QR code is drawn (vector paths from the inline SVG), not left out.
     content = reader.pages[0].get_contents().get_data()
     assert content.count(b" re") + content.count(b" l\n") > 50
+
+
+def test_r42_confirmation_rate_on_the_inspection_page_and_pdf(
+    client_for, member_a, secretary, teacher_a, tmp_path
+):
+    """R62: the inspection shows each member's rate and denials (page and PDF), not only its
+    data."""
+    from inspections import services as inspection_services
+
+    for confirmed in (True, False):
+        row = confirmation.confirmation_request(talk=_talk(teacher_a), by=member_a.user)
+        confirmation.confirmation_answer(confirmation=row, confirmed=confirmed)
+    today = timezone.localdate()
+    inspection = inspection_services.inspection_generate(
+        branch=member_a.branch, half=f"{today.year}H{1 if today.month <= 6 else 2}"
+    )
+    client = client_for(secretary)
+    html = client.get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+    rows = [
+        " ".join(tr.split())
+        for tr in html.content.decode().split("<tr>")
+        if member_a.name in tr and "</td>" in tr
+    ]
+    assert any("50% ✗ 1" in row for row in rows), rows
+    response = client.get(reverse("inspections:inspection_pdf", args=[inspection.pk]))
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    path = tmp_path / "inspection.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # The branch's totals and the member's row (the only member with records) alike.
+    assert "".join(text.split()).count("50%✗1") >= 2
