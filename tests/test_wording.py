@@ -14,13 +14,15 @@ A finding is: a login name (`demo-secretary`, a test user's username), an `app.m
 「:」「(」「)」 next to a CJK character, a half-year code (「2026H2」: 「2026年下半年」), a number
 like 「2.0 名」, a slash between CJK words (「起/止」: 「起止日期」), and English left untranslated.
 Only visible text counts: tags, scripts, styles and attribute values are stripped, except
-`title`, `aria-label`, `placeholder`, `alt` and the value of buttons. Each test lists every
+`title`, `aria-label`, `placeholder`, `alt`, the value of buttons, a cell's header on a phone
+(`data-label`) and the labels of JSON a page's script shows. Each test lists every
 finding of its walk (page + snippet) before it fails, so one run shows them all.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import tempfile
@@ -114,7 +116,9 @@ BLOCKS = {
     "label", "button", "a", "details", "optgroup", "svg", "body", "html", "head",
 }  # fmt: skip
 HIDDEN = {"script", "style", "template"}
-VISIBLE_ATTRS = ("title", "aria-label", "placeholder", "alt")
+# data-label: a table cell's header on a phone (CSS content: attr(data-label)); data-copied:
+# what a copy button reads once clicked.
+VISIBLE_ATTRS = ("title", "aria-label", "placeholder", "alt", "data-label", "data-copied")
 
 
 class Visible(HTMLParser):
@@ -301,6 +305,21 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+SHOWN_KEYS = re.compile(r"label|message|error|text|title")
+
+
+def _strings(value, shown=False):
+    """The strings of a JSON answer a script puts on the page (`status_label`, not `status`)."""
+    if isinstance(value, str) and shown:
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, shown or bool(SHOWN_KEYS.search(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, shown)
+
+
 def response_text(response) -> tuple[str, str]:
     """(kind, visible text) of an answer: a page, a PDF, a spreadsheet; ("", "") otherwise."""
     kind = response.get("Content-Type", "").split(";")[0]
@@ -312,8 +331,8 @@ def response_text(response) -> tuple[str, str]:
         return "xlsx", xlsx_text(body(response))
     if kind == "text/csv":
         return "csv", body(response).decode("utf-8-sig")
-    if kind == "application/json":
-        return "json", ""
+    if kind == "application/json":  # what a page's script shows (the export's progress)
+        return "json", "\n".join(_strings(json.loads(body(response))))
     return "", ""
 
 
