@@ -462,7 +462,7 @@ def world(
     ethics_note = EthicsNote.objects.create(
         member=member_a,
         kind="concern",
-        text="师德问题",
+        text="师德问题记录（测试专用）",
         recorded_on=today,
         recorded_by=secretary.user,
     )
