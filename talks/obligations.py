@@ -23,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import combinations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Count,
@@ -395,7 +396,10 @@ GROUP BY m.id, m.branch_id
 def _month_rows(members: QuerySet[Member], month: Month):
     """(member id, branch id, combined state) of every member; the state is None for a member
     with no assignment active that month."""
-    subquery, params = members.order_by().values("pk").query.sql_with_params()
+    try:
+        subquery, params = members.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # `pk__in=[]` (a school with no branch yet): no rows
+        return
     sql = _MONTH_SQL.format(
         assignment=Assignment._meta.db_table,
         member=Member._meta.db_table,

@@ -336,3 +336,9 @@ def test_dashboard_of_empty_branch_renders(client_for, role, db):
     response = client_for(lonely).get(reverse("inspections:branch_home"))
     assert response.status_code == 200
     assert response.context["trend"][-1] == ("2026-10", None)
+
+
+def test_school_dashboard_of_a_school_with_no_branch_yet(client_for, admin):
+    """A new installation: the admin opens the school overview before any branch exists."""
+    response = client_for(admin).get(reverse("inspections:school_home"))
+    assert response.status_code == 200 and response.context["rows"] == []
