@@ -42,6 +42,10 @@ REASONS = {
 LEFT_OVER_REASONS = {
     "members_full": _("every member already has the ratio's number of contacts"),
     "teachers_full": _("every member already has a teacher"),
+    "party_member": _(
+        "has the staff number of a party member: a teacher to liaise with must be a general "
+        "teacher"
+    ),
 }
 
 
@@ -61,6 +65,7 @@ class ContactData:
     department_id: int | None = None
     teaching_group: str = ""
     orphaned: bool = False  # assigned to a member who is no longer active
+    party_member: bool = False  # a teacher with an active member's staff number (R44)
 
 
 @dataclass
@@ -101,6 +106,11 @@ def propose(
 ) -> Proposal:
     members = sorted(members, key=lambda m: m.id)
     pending = sorted(contacts, key=lambda c: c.id)
+    # R44: a 一般教师 is not a party member: such a "teacher" is never proposed.
+    left_over: list[tuple[int, str]] = [
+        (c.id, "party_member") for c in pending if c.category == TEACHER and c.party_member
+    ]
+    pending = [c for c in pending if not (c.category == TEACHER and c.party_member)]
     low, high = math.floor(ratio), math.ceil(ratio)
     load = {m.id: m.load for m in members}
     has_teacher = {m.id: m.has_teacher for m in members}
@@ -128,7 +138,6 @@ def propose(
     pending = [c for c in pending if c.id not in taken]
 
     # 2. The rest by the ratio.
-    left_over: list[tuple[int, str]] = []
     for contact in pending:
         candidates = [m for m in members if contact.category != TEACHER or not has_teacher[m.id]]
         if not candidates:
@@ -166,7 +175,7 @@ def orphaned_assignments(branch, today) -> QuerySet[Assignment]:
 
 
 def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
-    """Read the branch (four queries) and propose; returns the proposal and the members and
+    """Read the branch (five queries) and propose; returns the proposal and the members and
     contacts by id for display."""
     in_force = Q(assignments__started_on__lte=today) & (
         Q(assignments__ended_on__isnull=True) | Q(assignments__ended_on__gte=today)
@@ -198,13 +207,25 @@ def branch_proposal(branch, today) -> tuple[Proposal, dict, dict]:
         .select_related("department")
         .order_by("pk")
     }
+    party_staff_nos = set(
+        Member.objects.active()
+        .filter(staff_no__in={c.staff_no for c in contacts.values() if c.staff_no})
+        .values_list("staff_no", flat=True)
+    )
     proposal = propose(
         [
             MemberData(m.pk, m.load, m.teachers > 0, m.department_id, m.teaching_group)
             for m in members.values()
         ],
         [
-            ContactData(c.pk, c.category, c.department_id, c.teaching_group, c.pk in orphaned)
+            ContactData(
+                c.pk,
+                c.category,
+                c.department_id,
+                c.teaching_group,
+                c.pk in orphaned,
+                party_member=bool(c.staff_no) and c.staff_no in party_staff_nos,
+            )
             for c in contacts.values()
         ],
         branch.pairing_ratio,
