@@ -261,3 +261,11 @@ def test_r42_confirmation_rate_on_the_inspection_page_and_pdf(
     ).stdout
     # The branch's totals and the member's row (the only member with records) alike.
     assert "".join(text.split()).count("50%✗1") >= 2
+
+
+def test_r43_receipt_says_the_code_is_shown_once(app, branch):
+    """Only the code's hash is kept: the submitter is told to keep it now."""
+    form = app.get(reverse("public:branch_box", args=[branch.pk])).forms["box-form"]
+    form["content"] = "一条意见"
+    receipt = form.submit("send")
+    assert "shown only this once" in receipt.html.select_one("#receipt-once").text
