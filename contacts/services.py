@@ -109,6 +109,10 @@ def contact_update(*, contact: Contact, values: dict, by) -> Contact:
                 )
             open_assignment.contact_category = contact.category
             _save_assignment(open_assignment, field="category", r44_field="category")
+    elif contact.category == Category.TEACHER and contact.staff_no != before.staff_no:
+        # R44: an assigned teacher given a party member's staff number is not a 一般教师.
+        if Assignment.objects.open().filter(contact=contact).exists():
+            _check_general_teacher(contact, field="staff_no")
     contact.save()
     if (contact.activist_stage, contact.activist_stage_since) != (
         before.activist_stage,

@@ -85,3 +85,21 @@ def test_r44_making_an_assigned_contact_a_teacher_refused_for_a_members_staff_nu
             contact=contact, values={"category": Category.TEACHER}, by=secretary.user
         )
     assert "category" in error.value.message_dict
+
+
+def test_r44_an_assigned_teacher_given_a_members_staff_number_is_refused(
+    secretary, member_a, member_b, branch
+):
+    member_a.staff_no = "T0101"
+    member_a.save()
+    contact = ContactFactory(branch=branch, category=Category.TEACHER, staff_no="T0500")
+    services.assignment_create(
+        member=member_b, contact=contact, started_on=D(2026, 9, 1), by=secretary.user
+    )
+    with pytest.raises(ValidationError) as error:
+        services.contact_update(contact=contact, values={"staff_no": "T0101"}, by=secretary.user)
+    assert "staff_no" in error.value.message_dict
+    contact.refresh_from_db()
+    assert contact.staff_no == "T0500"
+    services.contact_update(contact=contact, values={"staff_no": "T0501"}, by=secretary.user)
+    assert type(contact).objects.get(pk=contact.pk).staff_no == "T0501"
