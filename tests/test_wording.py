@@ -222,7 +222,14 @@ def pdf_text(content: bytes) -> str:
         done = subprocess.run(
             ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True
         )
-    return done.stdout if done.returncode == 0 else ""
+    if done.returncode != 0:
+        return ""
+    # The document's title and author, shown by every PDF reader.
+    from pypdf import PdfReader
+
+    info = PdfReader(io.BytesIO(content)).metadata or {}
+    shown = [str(info.get(key) or "") for key in ("/Title", "/Author", "/Subject")]
+    return "\n".join([*shown, done.stdout])
 
 
 def xlsx_text(content: bytes) -> str:
