@@ -43,8 +43,7 @@ LEFT_OVER_REASONS = {
     "members_full": _("every member already has the ratio's number of contacts"),
     "teachers_full": _("every member already has a teacher"),
     "party_member": _(
-        "has the staff number of a party member: a teacher to liaise with must be a general "
-        "teacher"
+        "has the staff number of a party member: a teacher to liaise with must be a general teacher"
     ),
 }
 

@@ -66,7 +66,11 @@ def test_r44_reassigning_to_a_contact_with_a_members_staff_number_is_refused(
     )
     with pytest.raises(ValidationError):
         services.assignment_reassign(
-            assignment=assignment, member=secretary, on=D(2026, 10, 20), reason="", by=secretary.user
+            assignment=assignment,
+            member=secretary,
+            on=D(2026, 10, 20),
+            reason="",
+            by=secretary.user,
         )
     assert Assignment.objects.get(pk=assignment.pk).ended_on is None
 

@@ -58,7 +58,10 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
     # Graded while the semester runs: still undecided until it ends.
     with at(2027, 1, 10, 9):
         services.assessment_grade(
-            assessment=rows[member_a.pk], grade=Grade.QUALIFIED, reason="全年听课记录完整", by=secretary.user
+            assessment=rows[member_a.pk],
+            grade=Grade.QUALIFIED,
+            reason="全年听课记录完整",
+            by=secretary.user,
         )
         _, conditions = _conditions(semester, member_a.branch)
     assert conditions[member_a.pk] == scoring.Condition.UNDECIDED
