@@ -94,6 +94,8 @@ CHECKS = [
     ("rule code", re.compile(r"(?<![A-Za-z0-9_])R\d{2,3}(?![0-9])")),
     ("half-width punctuation next to CJK", re.compile(rf"{CJK}\s?[:()]|[:()]\s?{CJK}")),
     ("half-year code", re.compile(r"(?<![A-Za-z0-9])(?:\d{4}\s*-?\s*)?H[12](?![0-9A-Za-z])")),
+    # 「余芳 （答复于…）」, 「状态： 草稿」: a full-width mark carries its own spacing.
+    ("space next to a full-width mark", re.compile(r"(?<=\S) [（）]|[（：] (?=\S)| ）")),
     ("decimal count", re.compile(r"(?<![\d.])\d+\.0+\s*[名人次个位条项件篇]")),
     # 「起/止」, 「完成/率」; a list of choices 「教师 / 困难职工」 is spaced and reads as such.
     ("slash between Chinese words", re.compile(rf"{HAN}/{HAN}")),
