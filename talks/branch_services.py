@@ -287,7 +287,7 @@ def symposium_update(
 ) -> Symposium:
     """R52: minutes are often written after the meeting: the secretary completes the symposium
     while it is editable. New opinion lines join the R43 queue (age from the symposium's date);
-    those already queued stay as they are. New files are added to its attachments."""
+    those already queued stay as they are, but follow a corrected date. New files are added to its attachments."""
     if not access.can_manage_branch(by, symposium.branch_id):
         raise PermissionDenied
     _check_window(symposium.held_on)
@@ -310,6 +310,12 @@ def symposium_update(
     # Who recorded it may be gone (SET_NULL): that does not stop its completion.
     symposium.full_clean(exclude=["recorded_by"])
     symposium.save()
+    if "held_on" in changed:
+        # R43: its opinions age from the symposium's date, the corrected one included.
+        symposium.opinions.update(
+            received_on=held_on,
+            due_on=held_on + timedelta(days=symposium.branch.opinion_deadline_days),
+        )
     before = set(symposium.members_attended.values_list("pk", flat=True))
     symposium.members_attended.set(members_attended)
     if before != {m.pk for m in members_attended}:

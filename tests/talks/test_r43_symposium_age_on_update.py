@@ -44,3 +44,23 @@ def test_r43_opinion_added_when_completing_a_symposium_ages_from_its_date(branch
         )
     opinion = Opinion.objects.get(symposium=symposium)
     assert (opinion.received_on, opinion.due_on) == (D(2026, 11, 5), D(2026, 11, 19))
+
+
+def test_r43_opinions_follow_a_corrected_symposium_date(branch, secretary):
+    """The secretary typed the wrong day: the symposium's opinions, already queued, age from the
+    corrected date (received and due), as if it had been typed right."""
+    branch.opinion_deadline_days = 14
+    branch.save()
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 18, tzinfo=SH), tick=False):
+        symposium = branch_services.symposium_record(
+            branch=branch,
+            opinions=["建议增加教研活动经费"],
+            by=secretary.user,
+            attachments=[],
+            **_values(held_on=D(2026, 11, 9)),
+        )
+        branch_services.symposium_update(
+            symposium=symposium, opinions=[], by=secretary.user, **_values(held_on=D(2026, 11, 3))
+        )
+    opinion = Opinion.objects.get(symposium=symposium)
+    assert (opinion.received_on, opinion.due_on) == (D(2026, 11, 3), D(2026, 11, 17))
