@@ -550,6 +550,8 @@ class DemoBuilder:
                 Briefing(
                     branch=branch,
                     given_by=secretaries[branch.pk],
+                    # Decided a week before the briefing: the briefings list shows the lag.
+                    decided_on=self.today - timedelta(days=37),
                     date=self.today - timedelta(days=30),
                     subject="学校绩效工资分配方案调整",
                     audience="全体教职工",
@@ -899,11 +901,33 @@ class DemoBuilder:
         LeaderContactPoint.objects.create(
             leader=leader, branch=branches[0], since=self.months[0].first
         )
-        LeaderVisit.objects.create(
-            leader=leader,
-            branch=branches[0],
-            date=self.today - timedelta(days=14),
-            kind=VisitKind.VISIT,
-            people_met="备课组教师",
-            summary="深入备课组听取教师对课后服务安排的意见。",
+        # One visit of each kind (R54), the contact-point target then met or nearly.
+        LeaderVisit.objects.bulk_create(
+            LeaderVisit(
+                leader=leader,
+                branch=branches[0],
+                date=self.today - timedelta(days=days),
+                kind=kind,
+                people_met=people,
+                summary=summary,
+            )
+            for days, kind, people, summary in (
+                (14, VisitKind.VISIT, "备课组教师", "深入备课组听取教师对课后服务安排的意见。"),
+                (40, VisitKind.INVESTIGATION, "青年教师", "就青年教师培养开展调研座谈。"),
+                (60, VisitKind.RECEPTION, "来访教职工", "接待教职工来访，了解职称评审中的困惑。"),
+            )
         )
+        # demo-member has a must-talk event waiting (my page's list and the daily digest).
+        mine = Assignment.objects.filter(member=first[6], ended_on__isnull=True).first()
+        if mine is not None:
+            occurred = self.today - timedelta(days=2)
+            MustTalkEvent.objects.create(
+                branch=branches[0],
+                contact_id=mine.contact_id,
+                member=first[6],
+                category="2",
+                sub_kind=SUBKINDS_BY_CATEGORY["2"][0],
+                occurred_on=occurred,
+                due_on=occurred + timedelta(days=branches[0].musttalk_deadline_days),
+                note="已向本人了解情况。",
+            )

@@ -110,3 +110,14 @@ def test_seed_demo_shows_r47_r51_r53_r61_examples(seeded):
     ended = Semester.objects.filter(end_on__lt=datetime.date.today())
     assert ended.exists()
     assert not ended.exclude(pk__in=SemesterReport.objects.values("semester")).exists()
+
+
+def test_seed_demo_shows_each_tool_with_something_in_it(seeded):
+    """What a newcomer signing in as each demo login expects to see filled (issue 15 review):
+    demo-member's own must-talk event waiting, briefings with their decision's date (the lag),
+    the leader's visits of more than one kind."""
+    from talks.models import Briefing, LeaderVisit
+
+    assert MustTalkEvent.objects.open().filter(member__user__username="demo-member").exists()
+    assert not Briefing.objects.filter(decided_on__isnull=True).exists()
+    assert LeaderVisit.objects.values("kind").distinct().count() >= 3
