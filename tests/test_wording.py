@@ -4,19 +4,21 @@ no internal identifier and reads as Chinese is written.
 Walked: every page each role reaches in the demo college (`seed_demo`: demo member, secretary,
 leader, school admin, and the public pages of the masses' side), by following the links of the
 pages from each role's home; every URL pattern of the access matrix for each role it answers 200
-(tests/security/test_access_matrix.py, its test users); the notification emails
-(templates/email/, every notification the demo and the reminders produce, with their
-attachments) and the password emails; the text of every PDF and spreadsheet reached, and every
-download's file name.
+(tests/security/test_access_matrix.py, its test users), and the error pages others meet there;
+every kind of notification email (templates/email/), made by the code that sends it, with its
+attachments, and the password emails; the text, title and author of every PDF, the cells of
+every spreadsheet and CSV reached, and every download's file name; every string of the zh_Hans
+catalog (error messages and help texts no walk renders) and, for rule codes, its English source.
 
 A finding is: a login name (`demo-secretary`, a test user's username), an `app.model` label
 (`contacts.contact`), a rule code (R33, R45 …: they stay in code and tests), a half-width
-「:」「(」「)」 next to a CJK character, a half-year code (「2026H2」: 「2026年下半年」), a number
-like 「2.0 名」, a slash between CJK words (「起/止」: 「起止日期」), and English left untranslated.
-Only visible text counts: tags, scripts, styles and attribute values are stripped, except
-`title`, `aria-label`, `placeholder`, `alt`, the value of buttons, a cell's header on a phone
-(`data-label`) and the labels of JSON a page's script shows. Each test lists every
-finding of its walk (page + snippet) before it fails, so one run shows them all.
+「:」「(」「)」 next to a CJK character or a space beside a full-width mark, a half-year code
+(「2026H2」: 「2026年下半年」), a number like 「2.0 名」, a slash between CJK words (「起/止」:
+「起止日期」), English left untranslated, and a column header that reads as a status (「已收到」
+over a column of dates). Only visible text counts: tags, scripts, styles and attribute values
+are stripped, except `title`, `aria-label`, `placeholder`, `alt`, the value of buttons, a
+cell's header on a phone (`data-label`) and the labels of JSON a page's script shows. Each test
+lists every finding of its walk (page + snippet) before it fails, so one run shows them all.
 """
 
 from __future__ import annotations
