@@ -17,6 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from talks.obligations import MonthState
+
 from . import scoring
 from .models import Grade
 
@@ -224,6 +226,7 @@ def inspection_charts(data: dict) -> dict[str, SafeString | None]:
             [(m["month"], m["rate"]) for m in monthly],
             _("Branch completion of monthly talks by month (partial counts half)"),
             chart_id="inspection-monthly",
+            notes={m["month"]: MonthState.IN_PROGRESS.label for m in monthly if m.get("running")},
         )
         if monthly
         else None,

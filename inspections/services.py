@@ -630,16 +630,19 @@ def _completion_rate(counts: dict) -> float | None:
 def _monthly_completion(figures, start: date, end: date, today: date) -> list[dict]:
     """The branch's completion per month of the half (the inspection's monthly chart).
 
-    Figures.months holds each month's decided state (obligations.decided): a month in progress
-    or with nothing due has no part in the rate; months after today have no rate.
+    Figures.months holds each month's decided state (obligations.decided): a month with nothing
+    due has no part in the rate; the month still running and later ones have no rate yet
+    (obligations.month_rate: its complete members alone would read as 100%).
     """
     monthly = []
     for month in obligations.months_between(start, end):
         counts = Counter(fig.months.get(str(month)) for fig in figures)
-        rate = obligations.rate_of(obligations.MonthState(s) for s in counts.elements() if s)
+        states = (obligations.MonthState(s) for s in counts.elements() if s)
+        rate = obligations.month_rate(month, states, today)
         monthly.append(
             {
                 "month": str(month),
+                "running": month >= obligations.Month.of(today),
                 "complete": counts[obligations.MonthState.COMPLETE],
                 "partial": counts[obligations.MonthState.PARTIAL],
                 "missing": counts[obligations.MonthState.MISSING],

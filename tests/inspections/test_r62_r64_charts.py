@@ -130,3 +130,22 @@ def test_r62_inspection_stored_before_monthly_figures_still_renders(
     page = client_for(secretary).get(reverse("inspections:inspection_detail", args=[inspection.pk]))
     assert page.status_code == 200
     assert len(svgs(page.content.decode())) == 1  # the per-member chart only
+
+
+def test_r45_r62_inspection_during_the_half_gives_its_running_month_no_rate(
+    secretary, member_a, teacher_a
+):
+    """Generated on 3 June for the first half: member_a's June talk makes June "complete" for
+    him, but June still runs, so the chart shows it as not yet decided, never as 100%."""
+    assignment = Assignment.objects.get(contact=teacher_a)
+    TalkLogFactory(assignment=assignment, date=datetime.date(2026, 5, 10))
+    TalkLogFactory(assignment=assignment, date=datetime.date(2026, 6, 2))
+    with time_machine.travel(datetime.datetime(2026, 6, 3, 9, tzinfo=SH), tick=False):
+        inspection = services.inspection_generate(
+            branch=secretary.branch, half="2026H1", by=secretary.user
+        )
+    june, may = inspection.data["monthly"][5], inspection.data["monthly"][4]
+    assert (june["month"], june["rate"], june["running"]) == ("2026-06", None, True)
+    assert may["rate"] is not None and not may["running"]
+    chart = str(inspection_charts(inspection.data)["monthly"])
+    assert gettext("Not yet decided") in chart
