@@ -61,7 +61,9 @@ def _refuse_typed_twice(
         is_work_report=is_work_report,
         created_at__gte=timezone.now() - TYPED_TWICE_WINDOW,
     ).only("pk", "content", "created_at")
-    for talk in recent:
+    # The latest few are enough (a page sent again follows its first save) and keep the check
+    # bounded however many talks with that contact one day holds.
+    for talk in recent.order_by("-created_at", "-pk")[:10]:
         if _fingerprint(talk.content) == _fingerprint(content):
             raise TalkTypedTwice(talk)
 
