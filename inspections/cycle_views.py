@@ -302,16 +302,7 @@ def inspection_pdf(request, pk: int):
         branch_id=inspection.branch_id,
         object_repr=f"inspection PDF {inspection.half} v{inspection.version}",
     )
-    return pdf_response(
-        pdf,
-        download_name(
-            inspection.branch.name,
-            services.half_label(inspection.half),
-            _("half-yearly inspection"),
-            _("version %(version)s") % {"version": inspection.version},
-            ext="pdf",
-        ),
-    )
+    return pdf_response(pdf, inspection.file_name())
 
 
 # --- R64 -----------------------------------------------------------------------------------

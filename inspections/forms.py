@@ -6,8 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from members.form_fields import EARLIEST, Text, text_formfield
 
-from . import scoring, services
-from .models import Assessment, Grade, Inspection, Semester, SemesterReport, half_validator
+from . import scoring
+from .models import (
+    Assessment,
+    Grade,
+    Inspection,
+    Semester,
+    SemesterReport,
+    half_label,
+    half_validator,
+)
 
 
 def _helper(form_id: str, *buttons: tuple[str, str]) -> FormHelper:
@@ -84,7 +92,7 @@ class GenerateInspectionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["half"].choices = [
-            (h, services.half_label(h)) for h in begun_halves(timezone.localdate())
+            (h, half_label(h)) for h in begun_halves(timezone.localdate())
         ]
         self.helper = _helper("inspection-generate-form", ("generate", _("Generate inspection")))
 

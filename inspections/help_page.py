@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from members import access
 from members.models import Branch
+from members.pinyin import sorted_by_pinyin
 from talks.models import ConfirmationState
 from talks.obligations import EventState, MonthState
 
@@ -89,7 +90,7 @@ def viewer_branch(request) -> tuple[Branch | None, list[Branch]]:
     if leader_branch_id is not None:
         return Branch.objects.get(pk=leader_branch_id), []
     if access.is_admin(user):
-        branches = list(Branch.objects.visible_to(user).order_by("name", "pk"))
+        branches = sorted_by_pinyin(Branch.objects.visible_to(user))
         wanted = request.GET.get("branch", "")
         chosen = next((b for b in branches if str(b.pk) == wanted), None)
         return chosen or (branches[0] if branches else None), branches

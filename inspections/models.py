@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from members import access
+from members.downloads import download_name
 from members.models import Branch, Member, MemberScopedQuerySet
 
 
@@ -216,6 +217,16 @@ class Inspection(models.Model):
     @property
     def half_label(self) -> str:
         return half_label(self.half)
+
+    def file_name(self) -> str:
+        """「语文组党支部-2026年下半年-半年检查-第2版.pdf」, in the active language."""
+        return download_name(
+            self.branch.name,
+            self.half_label,
+            _("half-yearly inspection"),
+            _("version %(version)s") % {"version": self.version},
+            ext="pdf",
+        )
 
 
 class CaseKind(models.TextChoices):

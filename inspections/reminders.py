@@ -25,13 +25,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from members import notify
-from members.downloads import download_name
 from members.models import Branch, Member, Notification, NotificationKind, Role
 from talks import obligations
 from talks.models import MustTalkEvent
 
 from . import services
-from .models import Inspection, ReportStatus, Semester, SemesterReport
+from .models import Inspection, ReportStatus, Semester, SemesterReport, half_label
 
 # R61: members are reminded in two windows before the report deadline, from 7 days and from 1
 # day before it: (window start, window end) in days left, each window one reminder.
@@ -273,13 +272,13 @@ def scheduled_inspections(day: date) -> int:
                         kind=NotificationKind.INSPECTION,
                         period=f"{half}:b{branch.pk}",
                         subject=_("Half-yearly inspection %(half)s")
-                        % {"half": services.half_label(half)},
+                        % {"half": half_label(half)},
                         body=_(
                             "The inspection of %(half)s (%(start)s to %(end)s) is ready: "
                             "%(members)s members, completion rate %(rate)s. The PDF is attached."
                         )
                         % {
-                            "half": services.half_label(half),
+                            "half": half_label(half),
                             "start": inspection.data["start"],
                             "end": inspection.data["end"],
                             "members": len(inspection.data["members"]),
@@ -317,13 +316,7 @@ def inspection_attachment(notification: Notification) -> list[tuple[str, bytes, 
     else:
         content = services.inspection_pdf(inspection=inspection)
     with translation.override("zh-hans"):
-        filename = download_name(
-            inspection.branch.name,
-            services.half_label(half),
-            _("half-yearly inspection"),
-            _("version %(version)s") % {"version": inspection.version},
-            ext="pdf",
-        )
+        filename = inspection.file_name()
     return [(filename, content, "application/pdf")]
 
 

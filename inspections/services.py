@@ -45,7 +45,6 @@ from .models import (
     Semester,
     SemesterReport,
 )
-from .models import half_label as models_half_label
 
 EDITABLE_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -610,9 +609,6 @@ def half_bounds(half: str) -> tuple[date, date]:
     return date(year, 7, 1), date(year, 12, 31)
 
 
-half_label = models_half_label  # '2026H2' as users write it: 「2026年下半年」
-
-
 def half_before(day: date) -> str:
     """The half-year that ended most recently before `day`'s month."""
     month = obligations.Month.of(day).previous()
@@ -833,7 +829,7 @@ def inspection_pdf(*, inspection: Inspection) -> bytes:
         {
             "inspection": inspection,
             "data": inspection.data,
-            "half_label": half_label(inspection.half),
+            "half_label": inspection.half_label,
             "charts": inspection_charts(inspection.data),
         },
         generated_by=inspection.generated_by,

@@ -79,10 +79,7 @@ RATE_CODES = {45009, 45033, 130101}
 TOKEN_CODES = {40014, 42001, 40001}
 # A token is refreshed this long before WeCom says it expires.
 TOKEN_EARLY = 300
-# WeCom drops an app message identical to one it took from the same app for the same user within
-# this many seconds (its maximum, 4 hours). It closes the one gap the outbox cannot: a send WeCom
-# accepted whose answer never came back (a timeout, a worker killed before it wrote SENT) is
-# retried, and the retry of the same card is dropped instead of reaching the member twice.
+# WeCom's duplicate check window (its maximum, 4 hours): see the module's docstring.
 DUPLICATE_CHECK_SECONDS = 4 * 60 * 60
 
 

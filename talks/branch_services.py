@@ -287,7 +287,8 @@ def symposium_update(
 ) -> Symposium:
     """R52: minutes are often written after the meeting: the secretary completes the symposium
     while it is editable. New opinion lines join the R43 queue (age from the symposium's date);
-    those already queued stay as they are, but follow a corrected date. New files are added to its attachments."""
+    those already queued stay as they are, but follow a corrected date. New files are added to
+    its attachments."""
     if not access.can_manage_branch(by, symposium.branch_id):
         raise PermissionDenied
     _check_window(symposium.held_on)

@@ -16,7 +16,7 @@ from talks.public_forms import BoxForm
 
 from ..factories import BranchFactory, MemberFactory, UserFactory
 
-# By code point: 张 (U+5F20) < 李 (U+674E) < 王 (U+738B) < 阿 (U+963F): a reader expects 阿 李 王 张.
+# By code point 张 (U+5F20) < 李 (U+674E) < 王 (U+738B) < 阿 (U+963F); a reader expects 阿 李 王 张.
 NAMES = ["张老师", "王老师", "阿老师", "李老师"]
 PINYIN = ["阿老师", "李老师", "王老师", "张老师"]
 

@@ -24,7 +24,10 @@ def _chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
-def _talks(assignment, n, start=D(2026, 1, 5), **extra):
+JANUARY_5 = D(2026, 1, 5)
+
+
+def _talks(assignment, n, start=JANUARY_5, **extra):
     for i in range(n):
         TalkLogFactory(assignment=assignment, date=start + datetime.timedelta(days=i), **extra)
 

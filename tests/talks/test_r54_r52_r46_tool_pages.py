@@ -234,7 +234,11 @@ def test_r54_briefings_list_query_count_is_pinned(
     def add(n):
         for i in range(n):
             Briefing.objects.create(
-                branch=branch, given_by=leader, date=D(2026, 10, 1 + i), subject=f"s{i}", audience="a"
+                branch=branch,
+                given_by=leader,
+                date=D(2026, 10, 1 + i),
+                subject=f"s{i}",
+                audience="a",
             )
 
     add(1)
@@ -275,9 +279,9 @@ def test_r54_secretary_edits_a_briefing_from_the_list(app, secretary, briefing):
 
 
 def test_r54_briefing_edit_error_keeps_what_was_typed(app, leader, briefing):
-    form = app.get(
-        reverse("talks:briefing_edit", args=[briefing.pk]), user="leader"
-    ).forms["briefing-edit-form"]
+    form = app.get(reverse("talks:briefing_edit", args=[briefing.pk]), user="leader").forms[
+        "briefing-edit-form"
+    ]
     form["subject"], form["audience"] = "课程改革（修订）", ""
     res = form.submit("save")
     assert res.status_code == 200

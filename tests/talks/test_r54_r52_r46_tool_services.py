@@ -104,11 +104,21 @@ def test_r54_leader_changes_their_visit_in_window_audited_with_field_names(visit
 def test_r54_visit_of_a_closed_month_or_moved_into_one_is_refused(visit, leader, secretary):
     with pytest.raises(PermissionDenied):
         branch_services.leader_visit_update(
-            visit=visit, date=visit.date, kind="visit", people_met="", summary="x", by=secretary.user
+            visit=visit,
+            date=visit.date,
+            kind="visit",
+            people_met="",
+            summary="x",
+            by=secretary.user,
         )
     with pytest.raises(ValidationError):
         branch_services.leader_visit_update(
-            visit=visit, date=D(2026, 8, 31), kind="visit", people_met="", summary="x", by=leader.user
+            visit=visit,
+            date=D(2026, 8, 31),
+            kind="visit",
+            people_met="",
+            summary="x",
+            by=leader.user,
         )
     assert LeaderVisit.objects.get().date == D(2026, 10, 9)
     old = LeaderVisit.objects.create(
@@ -192,7 +202,9 @@ def test_r52_symposium_completed_after_the_meeting(symposium, secretary, member_
     symposium.refresh_from_db()
     assert (symposium.minutes, symposium.masses_representatives) == ("会议纪要：……", 7)
     assert list(symposium.members_attended.all()) == [member_a]
-    assert sorted(Opinion.objects.filter(symposium=symposium).values_list("content", flat=True)) == [
+    assert sorted(
+        Opinion.objects.filter(symposium=symposium).values_list("content", flat=True)
+    ) == [
         "减少会议",
         "增加培训",
     ]
