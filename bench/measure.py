@@ -34,8 +34,12 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from contacts.models import Assignment  # noqa: E402
-from inspections import reminders, services  # noqa: E402
 from inspections.models import Semester  # noqa: E402
+from inspections.selectors import assessments as assessment_selectors  # noqa: E402
+from inspections.selectors import inspections as inspection_selectors  # noqa: E402
+from inspections.services import assessments as assessment_services  # noqa: E402
+from inspections.services import inspections as inspection_services  # noqa: E402
+from inspections.services import reminders as reminder_services  # noqa: E402
 from members.models import Branch, Member  # noqa: E402
 from talks import obligations  # noqa: E402
 
@@ -259,7 +263,7 @@ def reminders_section() -> dict:
                     Branch.objects.update(reminder_day=day.day)
                     with CaptureQueriesContext(connection) as captured:
                         began = time.perf_counter()
-                        count = reminders.monthly_member_reminders(day)
+                        count = reminder_services.monthly_member_reminders(day)
                         samples.append(time.perf_counter() - began)
                     queries.append(len(captured))
                     sent.append(len(mail.outbox) or count)
@@ -303,13 +307,13 @@ def pdf_inspection() -> dict:
     from django.template.loader import render_to_string
 
     branch = first_branch()
-    half = services.half_before(timezone.localdate())
+    half = inspection_selectors.half_before(timezone.localdate())
     pipeline_t, alone_t = [], []
     try:
         with transaction.atomic():
             for _ in range(RUNS + 1):
                 began = time.perf_counter()
-                inspection = services.inspection_generate(branch=branch, half=half)
+                inspection = inspection_services.inspection_generate(branch=branch, half=half)
                 html = render_to_string(
                     "pdf/inspection.html",
                     {
@@ -352,7 +356,7 @@ def pdf_school() -> dict:
     pipeline_t, alone_t, peak = [], [], None
     try:
         with transaction.atomic():
-            services.assessments_compute(semester=semester, branches=branches)
+            assessment_services.assessments_compute(semester=semester, branches=branches)
             for _ in range(int(os.environ.get("BENCH_PDF_RUNS", "5"))):
                 began = time.perf_counter()
                 htmls = [
@@ -360,7 +364,9 @@ def pdf_school() -> dict:
                         "pdf/assessment.html",
                         {
                             "school_name": settings.SCHOOL_NAME,
-                            **services.assessment_pdf_context(semester=semester, branch=b),
+                            **assessment_selectors.assessment_pdf_context(
+                                semester=semester, branch=b
+                            ),
                         },
                     )
                     for b in branches

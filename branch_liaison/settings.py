@@ -81,9 +81,9 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 SCHOOL_NAME = env_str("SCHOOL_NAME", "示范学院")
 # Issue 17: the WeCom and DingTalk API bases (a proxy, or the tests' local stand-in); the keys
 # and secrets are entered in the app (school and branch settings), never a URL.
-WECOM_API_BASE = env_url(
-    "WECOM_API_BASE", "https://qyapi.weixin.qq.com", {"http", "https"}
-).rstrip("/")
+WECOM_API_BASE = env_url("WECOM_API_BASE", "https://qyapi.weixin.qq.com", {"http", "https"}).rstrip(
+    "/"
+)
 DINGTALK_API_BASE = env_url(
     "DINGTALK_API_BASE", "https://oapi.dingtalk.com", {"http", "https"}
 ).rstrip("/")
@@ -92,7 +92,7 @@ CHANNEL_TIMEOUT = env_int("CHANNEL_TIMEOUT", 10)
 
 INSTALLED_APPS = [
     # The admin site that hides confidential fields and audits every change (not the stock one).
-    "members.admin_site.LiaisonAdminConfig",
+    "members.apps.LiaisonAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -221,7 +221,7 @@ AXES_VERBOSE = False
 # Finding 7: the client address comes from X-Real-IP / X-Forwarded-For only when the request
 # comes from one of these proxies (the shipped nginx on this host); anyone else is keyed on the
 # address they connect from, so a stranger's wrong passwords lock out only their own address.
-AXES_CLIENT_IP_CALLABLE = "members.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "members.web.client_ip"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 for _proxy in TRUSTED_PROXIES:
     try:
@@ -233,7 +233,7 @@ for _proxy in TRUSTED_PROXIES:
 # Finding 8: one-time set-password links and reset mails work for 72 hours.
 PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 # Every error page is the app's own, in Chinese (members/error_views.py, templates/4xx/5xx).
-CSRF_FAILURE_VIEW = "members.error_views.csrf_failure"
+CSRF_FAILURE_VIEW = "members.views.errors.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

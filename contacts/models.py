@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members import access
+from members import roles
 from members.models import Branch, Department, Member
 
 
@@ -35,12 +35,12 @@ class ContactQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ContactQuerySet":
         """Admins: all; secretaries and leaders: their branch; members: their contacts today."""
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
-            Q(branch_id__in=access.branch_ids_managed(user)) | Q(pk__in=current_contact_ids(user))
+            Q(branch_id__in=roles.branch_ids_managed(user)) | Q(pk__in=current_contact_ids(user))
         )
 
 
@@ -123,10 +123,10 @@ class ActivistStageChange(models.Model):
 
 def current_contact_ids(user) -> set[int]:
     """Ids of the contacts assigned to the user today (cached for the request)."""
-    member = access.branch_member(user)
+    member = roles.branch_member(user)
     if member is None:
         return set()
-    cache = access._cache(user)
+    cache = roles._cache(user)
     if "current_contacts" not in cache:
         cache["current_contacts"] = set(
             Assignment.objects.current().filter(member=member).values_list("contact_id", flat=True)
@@ -146,12 +146,12 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(ended_on__isnull=True)
 
     def visible_to(self, user) -> "AssignmentQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
-            Q(member__user=user) | Q(contact__branch_id__in=access.branch_ids_managed(user))
+            Q(member__user=user) | Q(contact__branch_id__in=roles.branch_ids_managed(user))
         )
 
 
@@ -222,14 +222,14 @@ class Assignment(models.Model):
 
 class AssistanceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssistanceQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
             Q(author__user=user)
             | Q(contact_id__in=current_contact_ids(user))
-            | Q(contact__branch_id__in=access.branch_ids_managed(user))
+            | Q(contact__branch_id__in=roles.branch_ids_managed(user))
         )
 
 
@@ -271,13 +271,11 @@ def can_read_confidential(user, contact: Contact, author_user_id: int | None = N
     `can_read_record_text` for a record). A Django superuser is no exception: the app treats
     it as an admin. The contact's hardship description is confidential whatever the contact's
     category is now (it is kept when the category changes): ask this with no author."""
-    if not access.is_active_user(user):
+    if not roles.is_active_user(user):
         return False
     if author_user_id is not None and author_user_id == user.pk:
         return True
-    return access.is_secretary_of(user, contact.branch_id) or contact.pk in current_contact_ids(
-        user
-    )
+    return roles.is_secretary_of(user, contact.branch_id) or contact.pk in current_contact_ids(user)
 
 
 def can_read_record_text(user, record) -> bool:

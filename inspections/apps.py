@@ -11,6 +11,6 @@ class InspectionsConfig(AppConfig):
         from members import notify
         from members.models import NotificationKind
 
-        from .reminders import inspection_attachment
+        from .services.reminders import inspection_attachment
 
         notify.ATTACHMENTS[NotificationKind.INSPECTION] = inspection_attachment

@@ -38,7 +38,6 @@ from members.models import (
     NotificationKind,
     Role,
 )
-from talks.box import code_hash
 from talks.models import (
     SUBKINDS_BY_CATEGORY,
     Briefing,
@@ -56,6 +55,7 @@ from talks.models import (
     VisitKind,
 )
 from talks.obligations import Month, months_between
+from talks.services.opinions import code_hash
 
 from .models import (
     CaseKind,
@@ -619,11 +619,11 @@ class DemoBuilder:
         self.bulk(SemesterReport, reports)
         # As a submission does: the figures of a handed-in report are frozen with it (the
         # review page shows them).
-        from . import services
+        from .services import reports as report_services
 
         for semester in past[-3:]:
             if semester.end_on < self.today:
-                services.figures_freeze(
+                report_services.figures_freeze(
                     members=Member.objects.filter(pk__in=[m.pk for m in members]),
                     semester=semester,
                     source=FrozenFigures.Source.REPORT,

@@ -19,8 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from members.downloads import download_name, download_response
+from members.web import download_name, download_response
 from talks.models import Opinion
+
+from . import scoring
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,8 +135,6 @@ def opinions_xlsx(opinions: Iterable[Opinion], today) -> bytes:
 
 
 def _condition_label(condition: str) -> str:
-    from . import scoring
-
     return {
         scoring.Condition.MET: _("met"),
         scoring.Condition.NOT_MET: _("not met"),
@@ -145,8 +145,6 @@ def assessments_xlsx(rows: list, part_labels: dict[str, str], today, with_branch
     """R64: the semester's stored assessments, one row per member: score, band, grade (and the
     reason for a grade outside the band), each part's rate, the basic condition. The reason is
     the secretary's own note on the grade, not confidential text (RULES.md)."""
-    from . import scoring
-
     header = ([_("Branch")] if with_branch else []) + [
         _("Member"),
         _("Score"),

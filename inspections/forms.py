@@ -1,14 +1,27 @@
+"""Forms of the semester cycle: reports and reviews (R61), inspections (R62), grades and exports
+(R64), reminding now, 师德 notes (R48), branch settings and exemplary cases (R63).
+"""
+
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from members.form_fields import EARLIEST, Text, text_formfield
+from members.forms import EARLIEST, PastDate, Text, form_helper, text_formfield
+from members.models import Branch, Member
+from members.pinyin import by_pinyin
 
 from . import scoring
 from .models import (
     Assessment,
+    EthicsKind,
+    ExemplaryCase,
     Grade,
     Inspection,
     Semester,
@@ -16,17 +29,7 @@ from .models import (
     half_label,
     half_validator,
 )
-
-
-def _helper(form_id: str, *buttons: tuple[str, str]) -> FormHelper:
-    """A POST form with its id (tests/forms/test_form_walk.py). A button is never named like a
-    field: the browser would send both under one name and Django keeps the button's label."""
-    helper = FormHelper()
-    helper.form_method = "post"
-    helper.form_id = form_id
-    for name, label in buttons:
-        helper.add_input(Submit(name, label, css_class="btn-party"))
-    return helper
+from .selectors.dashboard import kind_labels
 
 
 class ReportForm(forms.ModelForm):
@@ -45,7 +48,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = True
-        self.helper = _helper(
+        self.helper = form_helper(
             "report-form", ("save", _("Save draft")), ("submit", _("Submit to the branch"))
         )
 
@@ -65,7 +68,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("review-form", ("review", _("Save the review")))
+        self.helper = form_helper("review-form", ("review", _("Save the review")))
 
     def clean(self):
         data = super().clean()
@@ -94,7 +97,9 @@ class GenerateInspectionForm(forms.Form):
         self.fields["half"].choices = [
             (h, half_label(h)) for h in begun_halves(timezone.localdate())
         ]
-        self.helper = _helper("inspection-generate-form", ("generate", _("Generate inspection")))
+        self.helper = form_helper(
+            "inspection-generate-form", ("generate", _("Generate inspection"))
+        )
 
 
 class FindingsForm(forms.ModelForm):
@@ -106,7 +111,7 @@ class FindingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("findings-form", ("save", _("Save findings")))
+        self.helper = form_helper("findings-form", ("save", _("Save findings")))
 
 
 class GradeForm(forms.ModelForm):
@@ -125,7 +130,7 @@ class GradeForm(forms.ModelForm):
         # excellent.
         self.fields["grade"].choices = [("", _("— choose a grade —")), *Grade.choices]
         self.fields["grade"].error_messages["required"] = _("Choose a grade.")
-        self.helper = _helper("grade-form", ("save", _("Save grade")))
+        self.helper = form_helper("grade-form", ("save", _("Save grade")))
 
     def clean(self):
         data = super().clean()
@@ -148,4 +153,178 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("export-form", ("export", _("Export the school's assessment")))
+        self.helper = form_helper("export-form", ("export", _("Export the school's assessment")))
+
+
+class RemindForm(forms.Form):
+    """Checkboxes "kind:member id" of the members behind; nothing else is accepted."""
+
+    picks = forms.MultipleChoiceField(
+        label=_("Remind"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick at least one member to remind."),
+            "invalid_choice": _(
+                "%(value)s is no longer behind (the page was out of date): look at the list "
+                "again and tick whom to remind."
+            ),
+        },
+    )
+
+    def __init__(self, *args, behind: list[dict], done: set[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = kind_labels()
+        colon = pgettext("separator", ": ")
+        self.members = {row["member"].pk: row["member"] for row in behind}
+        self.fields["picks"].choices = [
+            (f"{kind}:{row['member'].pk}", f"{row['member'].name}{colon}{labels[kind]}")
+            for row in behind
+            for kind in row["kinds"]
+        ]
+        self.rows = [
+            {
+                **row,
+                "items": [
+                    {
+                        "value": f"{kind}:{row['member'].pk}",
+                        "kind": kind,
+                        "label": labels[kind],
+                        "done": (row["member"].pk, kind) in done,
+                    }
+                    for kind in row["kinds"]
+                ],
+            }
+            for row in behind
+        ]
+        self.checked = set(self.data.getlist("picks")) if self.is_bound else set()
+
+    def clean_picks(self) -> list[tuple[str, Member]]:
+        picks = []
+        for value in self.cleaned_data["picks"]:
+            kind, member_id = value.split(":", 1)
+            picks.append((kind, self.members[int(member_id)]))
+        return picks
+
+
+class EthicsNoteForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=EthicsKind.choices, widget=forms.RadioSelect)
+    recorded_on = PastDate(label=_("Date"))
+    text = Text(
+        label=_("What happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        """`branch`: the secretary's branch (a Branch or its id)."""
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        by_pinyin(self.fields["member"]).queryset = Member.objects.active().filter(branch=branch)
+        self.helper = FormHelper()
+        self.helper.form_id = "ethics-note-form"
+        self.helper.add_input(Submit("save", _("Record"), css_class="btn-party"))
+
+    def clean_recorded_on(self) -> date:
+        day = self.cleaned_data["recorded_on"]
+        if day > self.today:
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+MONTH_CHOICES = list(MONTHS.items())
+
+
+SETTINGS_FIELDS = [
+    "musttalk_deadline_days",
+    "musttalk_due_soon_days",
+    "opinion_deadline_days",
+    "confirmation_valid_days",  # R42
+    "exempt_months",
+    "pairing_ratio",
+    "reminder_day",
+    "report_deadline_days",
+    "resubmission_days",  # R61
+    "symposium_target",
+    "leader_visit_target",  # R54
+    "inspection_months",
+    "weight_months",
+    "weight_musttalks",
+    "weight_opinions",
+    "weight_leads",
+    "weight_report",
+    "weight_confirmations",  # R42, default 0
+]
+
+
+class MonthsField(forms.TypedMultipleChoiceField):
+    """Twelve checkboxes stored as a list of month numbers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=MONTH_CHOICES,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+
+class BranchSettingsForm(forms.ModelForm):
+    """Every number the regulation leaves open; Branch.clean checks the weights add up to 100."""
+
+    exempt_months = MonthsField(
+        label=_("Exempt months"),
+        help_text=_("Months that need neither a talk nor a work report (e.g. February, August)."),
+    )
+    inspection_months = MonthsField(
+        label=_("Inspection months"),
+        help_text=_("Months in which the half-yearly inspection is generated."),
+    )
+
+    class Meta:
+        model = Branch
+        fields = SETTINGS_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "settings-form"
+        self.helper.add_input(Submit("save", _("Save settings"), css_class="btn-party"))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("exempt_months", "inspection_months"):
+            if name in data:
+                data[name] = sorted(data[name])
+        return data
+
+
+class ExemplaryCaseForm(forms.ModelForm):
+    occurred_on = PastDate(label=_("Date"))
+
+    class Meta:
+        formfield_callback = text_formfield
+        model = ExemplaryCase
+        fields = [
+            "kind",
+            "title",
+            "person_name",
+            "member",
+            "occurred_on",
+            "description",
+            "published",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_pinyin(self.fields["member"]).queryset = Member.objects.active().filter(branch=branch)
+        self.fields["member"].required = False
+        self.fields["member"].label = _("Member concerned (if any)")
+        self.fields["published"].help_text = _("Published cases are readable by every member.")
+        self.helper = FormHelper()
+        self.helper.form_id = "exemplary-form"
+        self.helper.add_input(Submit("save", _("Save"), css_class="btn-party"))

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from members import access
-from members.downloads import download_name
+from members import roles
 from members.models import Branch, Member, MemberScopedQuerySet
+from members.web import download_name
 
 
 class SemesterQuerySet(models.QuerySet):
@@ -154,10 +154,10 @@ class EthicsNote(models.Model):
 
 class BranchScopedQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BranchScopedQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        member = access.branch_member(user)
-        ids = set(access.branch_ids_managed(user))
+        member = roles.branch_member(user)
+        ids = set(roles.branch_ids_managed(user))
         if member and member.is_committee:
             ids.add(member.branch_id)
         return self.filter(branch_id__in=ids)
@@ -240,11 +240,11 @@ class ExemplaryQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ExemplaryQuerySet":
         """Published ones are for every member to read; drafts only for those who manage them."""
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
-        return self.filter(Q(published=True) | Q(branch_id__in=access.branch_ids_managed(user)))
+        return self.filter(Q(published=True) | Q(branch_id__in=roles.branch_ids_managed(user)))
 
 
 class ExemplaryCase(models.Model):
@@ -329,9 +329,9 @@ class ExportStatus(models.TextChoices):
 
 class ExportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExportQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        return self.filter(branch_id__in=access.branch_ids_managed(user))
+        return self.filter(branch_id__in=roles.branch_ids_managed(user))
 
 
 class AssessmentExport(models.Model):

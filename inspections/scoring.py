@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from .models import Grade, ReportStatus
 
 # Opinions conveyed per semester that count as full marks; five-leads activities likewise.
@@ -135,8 +137,6 @@ def formula(weights: dict[str, int]) -> list[dict]:
     """The score formula with a branch's own weights, as the 考核 page and the assessment PDF
     explain it to their readers (who cannot open docs/assessment.md): each part with a weight,
     its name and how its rate is counted."""
-    from django.utils.translation import gettext as _
-
     how = {
         "months": (
             _("Monthly talks and work reports"),

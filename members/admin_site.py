@@ -17,7 +17,8 @@ the school admin of the app is an application role with no access here.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+
+from .audit import audit
 
 # Model label → fields holding confidential text (R32, R47, R48, R51 category 4).
 CONFIDENTIAL_FIELDS: dict[str, set[str]] = {
@@ -124,8 +125,6 @@ class AuditedAdminMixin:
 
 
 def _audit(request, obj, action: str, fields: list[str] | None = None) -> None:
-    from .audit import audit
-
     # By label: members sits below contacts and cannot import it.
     is_contact = _label(type(obj)) == "contacts.contact"
     contact_id = obj.pk if is_contact else getattr(obj, "contact_id", None)
@@ -149,9 +148,3 @@ class LiaisonAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)
-
-
-class LiaisonAdminConfig(AdminConfig):
-    """In INSTALLED_APPS instead of django.contrib.admin: makes LiaisonAdminSite the default."""
-
-    default_site = "members.admin_site.LiaisonAdminSite"

@@ -49,6 +49,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import (
+    NOW_PREFIX,
     BranchChannels,
     Channel,
     ChannelMessage,
@@ -59,6 +60,7 @@ from .models import (
     Role,
     SchoolChannels,
 )
+from .web import absolute
 
 log = logging.getLogger(__name__)
 
@@ -254,10 +256,6 @@ def dingtalk_send(token: str, secret: str, title: str, content: str, mentions: d
 # --- texts -----------------------------------------------------------------------------------
 
 
-def absolute(link: str) -> str:
-    return f"{settings.SITE_URL}{link or '/'}"
-
-
 def group_markdown(message: ChannelMessage) -> str:
     """The robots' markdown: title, the count text, the mentions (if any) and the link."""
     lines = [f"**{message.title}**", message.text]
@@ -316,8 +314,6 @@ def fan_out(notifications, school: SchoolChannels | None = None) -> int:
                     )
                 )
     # A reminder sent now is to one person: never to the branch group.
-    from .notify import NOW_PREFIX  # notify imports this module
-
     rows += _group_rows(
         [n for n in notes if n.kind in GROUP_KINDS and not n.period.startswith(NOW_PREFIX)]
     )

@@ -1,5 +1,3 @@
-import functools
-import ipaddress
 import re
 import time
 import uuid
@@ -13,50 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from . import access
+from members import access
+
 from .audit import request_context
+from .web import client_ip
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
-
-
-@functools.lru_cache(maxsize=8)
-def _networks(proxies: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
-
-
-def _address(value: str):
-    try:
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-
-
-def _trusted(address, networks) -> bool:
-    return address is not None and any(address in network for network in networks)
-
-
-def client_ip(request) -> str | None:
-    """The client's address (finding 7; django-axes, rate limits and the audit log use it).
-
-    Only a request from a trusted proxy (TRUSTED_PROXIES, default the shipped nginx on this
-    host) is believed about the client: then X-Real-IP, which deploy/nginx sets to the address
-    it saw (overwriting anything the client sent), or else the last address in X-Forwarded-For
-    not itself a trusted proxy. From anyone else it is REMOTE_ADDR, whatever headers they send.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    if remote is None or not _trusted(_address(remote), networks):
-        return remote
-    real = _address(request.META.get("HTTP_X_REAL_IP", ""))
-    if real is not None:
-        return str(real)
-    hops = [_address(hop) for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    for hop in reversed(hops):
-        if hop is None:
-            break
-        if not _trusted(hop, networks):
-            return str(hop)
-    return remote
 
 
 class PasswordRequiredMiddleware:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import roles
 
 
 def validate_months(value) -> None:
@@ -46,9 +46,9 @@ class Department(models.Model):
 
 class BranchQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BranchQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        return self.filter(pk__in=access.branch_ids_readable(user))
+        return self.filter(pk__in=roles.branch_ids_readable(user))
 
 
 class Branch(models.Model):
@@ -197,11 +197,11 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(active=True, branch__isnull=False, user__is_active=True)
 
     def visible_to(self, user) -> "MemberQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
-        return self.filter(Q(user=user) | Q(branch_id__in=access.branch_ids_managed(user)))
+        return self.filter(Q(user=user) | Q(branch_id__in=roles.branch_ids_managed(user)))
 
 
 class Member(models.Model):
@@ -312,12 +312,12 @@ class MemberScopedQuerySet(models.QuerySet):
     """Rows about one member: the member, their branch's secretary and leader, and admins."""
 
     def visible_to(self, user) -> "MemberScopedQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
-            Q(member__user=user) | Q(member__branch_id__in=access.branch_ids_managed(user))
+            Q(member__user=user) | Q(member__branch_id__in=roles.branch_ids_managed(user))
         )
 
 
@@ -378,9 +378,18 @@ class EmailState(models.TextChoices):
     SKIPPED = "skipped", _("Not sent (no address)")
 
 
+# Reminders a secretary sends now (issue 14) carry the day as their period: one per person,
+# kind and day by the unique row; the scheduled ones keep their own periods (a month, a window).
+NOW_PREFIX = "now:"
+
+
+def now_period(day) -> str:
+    return f"{NOW_PREFIX}{day.isoformat()}"
+
+
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(recipient=user)
 
@@ -462,9 +471,9 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("The audit log is append-only.")
 
     def visible_to(self, user) -> "AppendOnlyQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        return self.filter(branch_id__in=access.branch_ids_managed(user))
+        return self.filter(branch_id__in=roles.branch_ids_managed(user))
 
 
 class AuditLog(models.Model):

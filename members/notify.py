@@ -29,11 +29,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import channels
+from .jobs import enqueue_on_commit
 from .models import EmailState, Notification
 
 log = logging.getLogger(__name__)
-# Higher apps attach files by notification kind (members cannot import them): kind →
-# function(notification) → [(filename, bytes, mimetype)]. Registered in their AppConfig.ready().
 # Kind → function(notification) giving (filename, bytes, mimetype) attachments. Filled by higher
 # apps at start-up (inspections attaches the inspection PDF); members cannot import them.
 ATTACHMENTS: dict = {}
@@ -44,15 +43,6 @@ BATCH_SIZE = 100
 # A batch still unsent after this long (a slow SMTP server) gives its remaining rows back before
 # the sweep could take them for stale: no row is ever held in 'sending' past STALE_SENDING.
 BATCH_HOLD_LIMIT = STALE_SENDING / 3
-
-
-# Reminders a secretary sends now (issue 14) carry the day as their period: one per person,
-# kind and day by the unique row; the scheduled ones keep their own periods (a month, a window).
-NOW_PREFIX = "now:"
-
-
-def now_period(day) -> str:
-    return f"{NOW_PREFIX}{day.isoformat()}"
 
 
 def notify(
@@ -66,7 +56,7 @@ def notify(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: enqueue_send(notification.pk))
+    enqueue_on_commit("members.tasks.send_notification", notification.pk)
     return notification
 
 
@@ -78,16 +68,6 @@ def notify_many(rows: list[Notification]) -> int:
     """
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
-
-
-def enqueue_send(notification_id: int) -> None:
-    """Hand the email to a worker; if the broker is unreachable the sweep will send it later."""
-    from .tasks import send_notification
-
-    try:
-        send_notification.apply_async(args=[notification_id], retry=False)
-    except Exception:  # the broker is down: the row stays pending for the sweep
-        log.warning("could not queue notification %s; the sweep will send it", notification_id)
 
 
 def _claim(rows, **extra) -> int:
@@ -249,9 +229,7 @@ def send_one(notification_id: int) -> bool:
     """Claim and send one notification. False when another worker had it already."""
     if not claim(notification_id):
         return False
-    send_claimed(
-        Notification.objects.select_related("recipient__member").get(pk=notification_id)
-    )
+    send_claimed(Notification.objects.select_related("recipient__member").get(pk=notification_id))
     return True
 
 

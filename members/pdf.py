@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .downloads import download_response
+from .web import download_response
 
 PDF_BASE_URL = "https://pdf.invalid/"
 

@@ -7,13 +7,13 @@ covers the password hash) and after PASSWORD_RESET_TIMEOUT (72 hours). The membe
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
+from .models import Member
+
 
 class SetPasswordTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "members.tokens.SetPasswordTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
-        from .models import Member
-
         issued = (
             Member.objects.filter(user=user)
             .values_list("password_link_issued_at", flat=True)

@@ -9,9 +9,9 @@ class TalksConfig(AppConfig):
     def ready(self) -> None:
         # R51: a contact's open must-talk events follow them to their new member; contacts
         # cannot import this app, so it calls what is registered here.
-        from contacts import services as contact_services
+        from contacts.services import contacts as contact_services
 
-        from .services import must_talk_events_pass_on
+        from .services.talks import must_talk_events_pass_on
 
         if must_talk_events_pass_on not in contact_services.ON_ASSIGNED:
             contact_services.ON_ASSIGNED.append(must_talk_events_pass_on)

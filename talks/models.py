@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Assignment, Category, Contact, current_contact_ids
-from members import access
+from members import roles
 from members.editing import editable_until
 from members.models import Branch, Member, evidence_path
 
@@ -65,12 +65,12 @@ CONFIDENTIAL_CATEGORIES = {MustTalkCategory.CONDUCT}
 
 class MustTalkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MustTalkQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
-            Q(branch_id__in=access.branch_ids_managed(user))
+            Q(branch_id__in=roles.branch_ids_managed(user))
             | Q(contact_id__in=current_contact_ids(user))
             | Q(member__user=user)
         )
@@ -169,14 +169,14 @@ class ConfirmationState(models.TextChoices):
 class TalkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TalkQuerySet":
         """The author; the contact's current member; the branch secretary, leader and admin."""
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
         return self.filter(
             Q(member__user=user)
             | Q(contact_id__in=current_contact_ids(user))
-            | Q(contact__branch_id__in=access.branch_ids_managed(user))
+            | Q(contact__branch_id__in=roles.branch_ids_managed(user))
         )
 
 
@@ -333,14 +333,14 @@ OPEN_OPINION_STATUSES = [OpinionStatus.RECEIVED, OpinionStatus.FORWARDED, Opinio
 class OpinionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OpinionQuerySet":
         """The branch queue: its secretary, committee, leader; a member sees what they conveyed."""
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        if not access.is_active_user(user):
+        if not roles.is_active_user(user):
             return self.none()
-        member = access.branch_member(user)
+        member = roles.branch_member(user)
         committee_branch = member.branch_id if member and member.is_committee else None
         return self.filter(
-            Q(branch_id__in=access.branch_ids_managed(user) | {committee_branch})
+            Q(branch_id__in=roles.branch_ids_managed(user) | {committee_branch})
             | Q(conveyed_by__user=user)
         )
 
@@ -426,9 +426,9 @@ class BranchRecordQuerySet(models.QuerySet):
     """Records of a branch that every member of it may read (symposiums, briefings)."""
 
     def visible_to(self, user) -> "BranchRecordQuerySet":
-        if access.is_admin(user):
+        if roles.is_admin(user):
             return self
-        return self.filter(branch_id__in=access.branch_ids_readable(user))
+        return self.filter(branch_id__in=roles.branch_ids_readable(user))
 
 
 class Symposium(models.Model):

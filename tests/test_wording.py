@@ -521,7 +521,7 @@ def _crawl(client: Client, start: list[str], report: Report, who: str) -> set[st
 def _demo_emails(report: Report, people: dict):
     """Every notification of the demo (and of the reminders run today), as emailed, and the
     password emails."""
-    from members import account_services, notify
+    from members import notify, services
     from members.models import Notification, NotificationKind
 
     _every_kind_of_notification(people)
@@ -544,7 +544,7 @@ def _demo_emails(report: Report, people: dict):
                     report.check(f"{place} attachment {filename}", pdf_text(content))
         member = people["demo-member"]
         mail.outbox.clear()
-        account_services.email_password_link(member=member, url="http://testserver/set/x/y/")
+        services.email_password_link(member=member, url="http://testserver/set/x/y/")
         Client().post(reverse("password_reset"), {"email": member.user.email})
         for message in mail.outbox:
             report.check(f"email {message.subject!r} subject", message.subject)
@@ -557,33 +557,36 @@ def _every_kind_of_notification(people):
     export."""
     from datetime import date, timedelta
 
-    from inspections import reminders, services
     from inspections.models import ReportStatus, Semester, SemesterReport
+    from inspections.services import assessments as assessment_services
+    from inspections.services import reminders as reminder_services
+    from inspections.services import reports as report_services
     from members.models import Branch
-    from talks import confirmation, opinion_notify
     from talks.models import Opinion, OpinionStatus, TalkConfirmation, TalkLog
+    from talks.services import confirmation
+    from talks.services import opinions as opinion_services
 
     today = timezone.localdate()
-    for run in reminders.KINDS.values():
+    for run in reminder_services.KINDS.values():
         run(today)
     day = today.replace(day=28)
     for _month in range(12):  # an exempt month (August) sends none: the next one
-        if reminders.monthly_member_reminders(day):
+        if reminder_services.monthly_member_reminders(day):
             break
         day = (day + timedelta(days=10)).replace(day=28)
     branches = list(Branch.objects.all())
     for semester in Semester.objects.filter(start_on__lte=today):
         for branch in branches:
-            deadline = services.report_deadline(semester=semester, branch=branch)
-            reminders.report_reminders(deadline - timedelta(days=3))
+            deadline = report_services.report_deadline(semester=semester, branch=branch)
+            reminder_services.report_reminders(deadline - timedelta(days=3))
     month = min(branches[0].inspection_months or [1])
-    reminders.scheduled_inspections(
+    reminder_services.scheduled_inspections(
         date(today.year if month <= today.month else today.year - 1, month, 1)
     )
     secretary = people["demo-secretary"]
     opinion = Opinion.objects.filter(branch=secretary.branch, conveyed_by__isnull=False).first()
-    opinion_notify.new_opinion(opinion)
-    opinion_notify.status_changed(opinion, OpinionStatus.FORWARDED, secretary.user)
+    opinion_services.new_opinion(opinion)
+    opinion_services.status_changed(opinion, OpinionStatus.FORWARDED, secretary.user)
     answer = TalkConfirmation.objects.filter(talk__member__branch=secretary.branch).first()
     if answer is None:  # the demo of another day: a member asks for a confirmation
         talk = TalkLog.objects.filter(
@@ -597,20 +600,20 @@ def _every_kind_of_notification(people):
     if report is None:  # the demo of another day: a member submits the running semester's
         semester = Semester.objects.filter(start_on__lte=today).order_by("-start_on").first()
         member = secretary.branch.members.exclude(reports__semester=semester).first()
-        report = services.semester_report_submit(
-            report=services.semester_report_save(
+        report = report_services.semester_report_submit(
+            report=report_services.semester_report_save(
                 member=member, semester=semester, text="本学期联系工作汇报。", by=member.user
             ),
             by=member.user,
         )
-    services.semester_report_review(
+    report_services.semester_report_review(
         report=report, accept=False, comment="请补充本学期的谈话情况。", by=secretary.user
     )
     ended = Semester.objects.filter(end_on__lt=today).order_by("-end_on").first()
-    export = services.assessment_export_request(
+    export = assessment_services.assessment_export_request(
         semester=ended, branch=secretary.branch, by=secretary.user
     )
-    services.assessment_export_run(export_id=export.pk)
+    assessment_services.assessment_export_run(export_id=export.pk)
 
 
 @pytest.fixture

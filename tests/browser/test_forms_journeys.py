@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import Assessment, Grade, Inspection, Semester
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
 from talks.models import LeaderVisit
 
 from .conftest import check_page, login, screenshot
@@ -30,7 +32,7 @@ def test_r64_issue14_secretary_grades_an_assessment_in_the_browser(
         start_on=today - datetime.timedelta(days=90),
         end_on=today + datetime.timedelta(days=30),
     )
-    services.assessments_compute(semester=semester, branches=[secretary.branch])
+    assessment_services.assessments_compute(semester=semester, branches=[secretary.branch])
     row = Assessment.objects.get(member=member_a, semester=semester)
     band = scoring.band(row.score) or Grade.QUALIFIED
     other = next(g for g in Grade.values if g != band)
@@ -64,7 +66,7 @@ def test_r64_issue14_secretary_grades_an_assessment_in_the_browser(
 def test_r62_issue14_secretary_saves_inspection_findings_in_the_browser(
     live_server, open_page, secretary, member_a, size
 ):
-    inspection = services.inspection_generate(branch=secretary.branch, half="2026H1")
+    inspection = inspection_services.inspection_generate(branch=secretary.branch, half="2026H1")
     page = open_page(*size)
     login(page, live_server.url, "secretary")
     page.goto(live_server.url + reverse("inspections:inspection_detail", args=[inspection.pk]))

@@ -16,12 +16,14 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
 from inspections.demo import DEMO_PASSWORD, DemoBuilder
 from inspections.models import AssessmentExport, ExportStatus, Semester
+from inspections.selectors import inspections as inspection_selectors
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
 from members.models import Branch
-from talks.confirmation import link_for
 from talks.models import TalkConfirmation
+from talks.services.confirmation import link_for
 
 from ..ratelimits import clear_rate_limits
 from .conftest import SCREENSHOTS, screenshot
@@ -186,9 +188,11 @@ def demo(live_server, settings):
     admin = get_user_model().objects.get(username="demo-admin")
     branches = list(Branch.objects.order_by("pk"))
     semester = Semester.objects.filter(start_on__lte=today, end_on__gte=today).get()
-    services.assessments_compute(semester=semester, branches=branches, by=secretary)
+    assessment_services.assessments_compute(semester=semester, branches=branches, by=secretary)
     for branch in branches:
-        services.inspection_generate(branch=branch, half=services.half_before(today), by=admin)
+        inspection_services.inspection_generate(
+            branch=branch, half=inspection_selectors.half_before(today), by=admin
+        )
     AssessmentExport.objects.bulk_create(
         [
             AssessmentExport(semester=semester, status=ExportStatus.FAILED, requested_by=admin),

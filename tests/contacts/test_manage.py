@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contacts import services
 from contacts.models import ActivistStageChange, Assignment, Category, Contact
+from contacts.services import contacts as contact_services
 from members.models import AuditLog
 from tests.factories import ContactFactory
 
@@ -106,8 +106,8 @@ def test_r44_second_teacher_is_refused_with_a_clear_error(
 def test_r44_database_constraint_gives_the_same_error(secretary, member_a, teacher_a, branch):
     """Two requests at once pass the check; the constraint refuses the second, same words."""
     second = ContactFactory(branch=branch, category=Category.TEACHER)
-    with mock.patch.object(services, "_check_r44"), pytest.raises(ValidationError) as error:
-        services.assignment_create(
+    with mock.patch.object(contact_services, "_check_r44"), pytest.raises(ValidationError) as error:
+        contact_services.assignment_create(
             member=member_a, contact=second, started_on=D(2026, 10, 20), by=secretary.user
         )
     assert "exactly one general teacher: end" in error.value.message_dict["member"][0]
@@ -116,7 +116,7 @@ def test_r44_database_constraint_gives_the_same_error(secretary, member_a, teach
 
 def test_r44_other_categories_are_not_limited(secretary, member_a, teacher_a, hardship_a, branch):
     activist = ContactFactory(branch=branch, category=Category.ACTIVIST)
-    assignment = services.assignment_create(
+    assignment = contact_services.assignment_create(
         member=member_a, contact=activist, started_on=D(2026, 10, 1), by=secretary.user
     )
     assert assignment.contact_category == Category.ACTIVIST
@@ -157,7 +157,7 @@ def test_r44_reassigning_a_teacher_to_a_member_with_one_is_refused(
     client_for, secretary, member_a, member_b, teacher_a, branch
 ):
     other = ContactFactory(branch=branch, category=Category.TEACHER)
-    services.assignment_create(
+    contact_services.assignment_create(
         member=member_b, contact=other, started_on=D(2026, 10, 1), by=secretary.user
     )
     old = Assignment.objects.get(contact=teacher_a)
@@ -186,7 +186,7 @@ def test_end_assignment_with_a_date_before_the_start_is_refused(client_for, secr
 
 def test_r44_category_change_to_teacher_is_checked(client_for, secretary, member_a, teacher_a):
     activist = ContactFactory(branch=member_a.branch, category=Category.ACTIVIST)
-    services.assignment_create(
+    contact_services.assignment_create(
         member=member_a, contact=activist, started_on=D(2026, 10, 1), by=secretary.user
     )
     response = client_for(secretary).post(

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category
-from contacts.pairing import ContactData, MemberData, propose
+from contacts.selectors import ContactData, MemberData, propose
 from tests.factories import ContactFactory, DepartmentFactory
 
 D = datetime.date

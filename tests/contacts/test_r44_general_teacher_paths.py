@@ -11,8 +11,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contacts import pairing, services
+from contacts import selectors
 from contacts.models import Assignment, Category
+from contacts.services import contacts as contact_services
 from tests.factories import ContactFactory
 
 D = datetime.date
@@ -39,7 +40,7 @@ def test_r44_pairing_leaves_a_party_members_staff_number_over_and_applies(
     app, secretary, member_b, party_teacher, branch
 ):
     activist = ContactFactory(branch=branch, category=Category.ACTIVIST, name="陈同学")
-    proposal, _members, _contacts = pairing.branch_proposal(secretary.branch, D(2026, 10, 20))
+    proposal, _members, _contacts = selectors.branch_proposal(secretary.branch, D(2026, 10, 20))
     assert party_teacher.pk not in {p.contact_id for p in proposal.pairs}
     assert (party_teacher.pk, "party_member") in proposal.left_over
     page = app.get(reverse("contacts:pairing"), user=secretary.user.username)
@@ -53,7 +54,7 @@ def test_r44_reassigning_to_a_contact_with_a_members_staff_number_is_refused(
     secretary, member_a, member_b, branch
 ):
     contact = ContactFactory(branch=branch, category=Category.TEACHER, name="张老师")
-    assignment = services.assignment_create(
+    assignment = contact_services.assignment_create(
         member=member_b, contact=contact, started_on=D(2026, 9, 1), by=secretary.user
     )
     member_a.staff_no = "T0077"
@@ -61,11 +62,11 @@ def test_r44_reassigning_to_a_contact_with_a_members_staff_number_is_refused(
     contact.staff_no = "T0077"
     contact.save()
     other = ContactFactory(branch=branch, category=Category.ACTIVIST)
-    services.assignment_create(
+    contact_services.assignment_create(
         member=secretary, contact=other, started_on=D(2026, 9, 1), by=secretary.user
     )
     with pytest.raises(ValidationError):
-        services.assignment_reassign(
+        contact_services.assignment_reassign(
             assignment=assignment,
             member=secretary,
             on=D(2026, 10, 20),
@@ -81,11 +82,11 @@ def test_r44_making_an_assigned_contact_a_teacher_refused_for_a_members_staff_nu
     member_a.staff_no = "T0099"
     member_a.save()
     contact = ContactFactory(branch=branch, category=Category.ACTIVIST, staff_no="T0099")
-    services.assignment_create(
+    contact_services.assignment_create(
         member=member_b, contact=contact, started_on=D(2026, 9, 1), by=secretary.user
     )
     with pytest.raises(ValidationError) as error:
-        services.contact_update(
+        contact_services.contact_update(
             contact=contact, values={"category": Category.TEACHER}, by=secretary.user
         )
     assert "category" in error.value.message_dict
@@ -97,13 +98,17 @@ def test_r44_an_assigned_teacher_given_a_members_staff_number_is_refused(
     member_a.staff_no = "T0101"
     member_a.save()
     contact = ContactFactory(branch=branch, category=Category.TEACHER, staff_no="T0500")
-    services.assignment_create(
+    contact_services.assignment_create(
         member=member_b, contact=contact, started_on=D(2026, 9, 1), by=secretary.user
     )
     with pytest.raises(ValidationError) as error:
-        services.contact_update(contact=contact, values={"staff_no": "T0101"}, by=secretary.user)
+        contact_services.contact_update(
+            contact=contact, values={"staff_no": "T0101"}, by=secretary.user
+        )
     assert "staff_no" in error.value.message_dict
     contact.refresh_from_db()
     assert contact.staff_no == "T0500"
-    services.contact_update(contact=contact, values={"staff_no": "T0501"}, by=secretary.user)
+    contact_services.contact_update(
+        contact=contact, values={"staff_no": "T0501"}, by=secretary.user
+    )
     assert type(contact).objects.get(pk=contact.pk).staff_no == "T0501"

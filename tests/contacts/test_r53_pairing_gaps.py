@@ -7,15 +7,15 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import pairing
+from contacts import selectors
 from contacts.models import Assignment, Category
 from tests.factories import ContactFactory, MustTalkEventFactory
 
 
 def test_r53_proposal_names_members_left_without_a_teacher():
-    members = [pairing.MemberData(1, 0, False), pairing.MemberData(2, 0, False)]
-    contacts = [pairing.ContactData(10, "teacher"), pairing.ContactData(11, "hardship")]
-    proposal = pairing.propose(members, contacts, 2)
+    members = [selectors.MemberData(1, 0, False), selectors.MemberData(2, 0, False)]
+    contacts = [selectors.ContactData(10, "teacher"), selectors.ContactData(11, "hardship")]
+    proposal = selectors.propose(members, contacts, 2)
     assert [(p.member_id, p.contact_id) for p in proposal.pairs if p.contact_id == 10] == [(1, 10)]
     assert proposal.without_teacher == [2]
 

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from contacts import roster
 from contacts.models import ActivistStageChange, Contact
+from contacts.services import roster
 from members.models import AuditLog, Member
 from tests.factories import ContactFactory, DepartmentFactory
 
@@ -79,7 +79,7 @@ def apply(client, **query):
 
 
 def roster_session_key():
-    from contacts.roster_views import SESSION_KEY
+    from contacts.views.roster import SESSION_KEY
 
     return SESSION_KEY
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from contacts import roster
+from contacts.services import roster
 from tests.factories import DepartmentFactory
 
 FUZZ = hypothesis_settings(

@@ -11,7 +11,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from contacts import roster
+from contacts.services import roster
 from members.models import Member
 from tests.factories import DepartmentFactory, MemberFactory
 

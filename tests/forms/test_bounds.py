@@ -15,7 +15,7 @@ from django import forms
 from django.urls import reverse
 
 from contacts.models import AssistanceRecord
-from members.form_fields import EARLIEST, BoundedDate, Text
+from members.forms import EARLIEST, BoundedDate, Text
 from talks.models import TalkLog
 
 from .test_form_walk import form_classes, kwargs_for  # noqa: F401  (a fixture)
@@ -24,11 +24,11 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TODAY = datetime.date(2026, 10, 20)
 # Dates of things that are planned or ruled, not of what has happened: no `max`.
 MAY_BE_AHEAD = {
-    ("contacts.manage_forms.AssignmentForm", "started_on"),
-    ("contacts.manage_forms.ReassignForm", "on"),
-    ("contacts.manage_forms.EndAssignmentForm", "ended_on"),
-    ("talks.handbook.PeriodForm", "start"),
-    ("talks.handbook.PeriodForm", "end"),
+    ("contacts.forms.AssignmentForm", "started_on"),
+    ("contacts.forms.ReassignForm", "on"),
+    ("contacts.forms.EndAssignmentForm", "ended_on"),
+    ("talks.forms.talks.PeriodForm", "start"),
+    ("talks.forms.talks.PeriodForm", "end"),
 }
 
 

@@ -228,16 +228,16 @@ def test_logout_and_language_forms_as_rendered(app, member_a):
 
 
 def test_r61_review_form_as_rendered_and_on_error(app, member_a, secretary):
-    from inspections import services
     from inspections.models import ReportStatus, SemesterReport
+    from inspections.services import reports as report_services
 
     semester = Semester.objects.create(
         name="2026秋", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 15)
     )
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="初稿", by=member_a.user
     )
-    services.semester_report_submit(report=report, by=member_a.user)
+    report_services.semester_report_submit(report=report, by=member_a.user)
     form = _get(app, "inspections:report_review", secretary, report.pk).forms["review-form"]
     form["decision"] = "return"
     res = form.submit("review")

@@ -8,8 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from contacts.models import Category
-from inspections import services
 from inspections.models import Assessment, AssessmentExport, Inspection, Semester, SemesterReport
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
 from tests.factories import (
     AssignmentFactory,
     ContactFactory,
@@ -44,10 +46,10 @@ def _members(branch, semester, count):
         )
         TalkLogFactory(assignment=assignment, date=D(2026, 10, 3))
         MustTalkEventFactory(contact=assignment.contact, member=member, occurred_on=D(2026, 11, 1))
-        report = services.semester_report_save(
+        report = report_services.semester_report_save(
             member=member, semester=semester, text="本学期工作", by=member.user
         )
-        services.semester_report_submit(report=report, by=member.user)
+        report_services.semester_report_submit(report=report, by=member.user)
 
 
 def _pinned(client, url, grow, django_assert_max_num_queries, limit):
@@ -118,7 +120,7 @@ def test_r64_assessment_list_and_grade_queries_do_not_grow(
     def grow(count):
         _members(secretary.branch, semester, count)
         # The page shows stored assessments; computing them is the button's (or the job's).
-        services.assessments_compute(semester=semester, branches=[secretary.branch])
+        assessment_services.assessments_compute(semester=semester, branches=[secretary.branch])
 
     grow(4)
     client = client_for(secretary)
@@ -143,12 +145,16 @@ def test_r62_inspection_list_and_detail_queries_do_not_grow(
 
     def more_inspections():
         for _ in range(45):
-            services.inspection_generate(branch=secretary.branch, half="2026H1", by=secretary.user)
-            services.inspection_generate(
+            inspection_services.inspection_generate(
+                branch=secretary.branch, half="2026H1", by=secretary.user
+            )
+            inspection_services.inspection_generate(
                 branch=other_branch_secretary.branch, half="2026H1", by=None
             )
 
-    services.inspection_generate(branch=secretary.branch, half="2026H1", by=secretary.user)
+    inspection_services.inspection_generate(
+        branch=secretary.branch, half="2026H1", by=secretary.user
+    )
     response = _pinned(
         client,
         reverse("inspections:inspection_list"),
@@ -158,9 +164,9 @@ def test_r62_inspection_list_and_detail_queries_do_not_grow(
     )
     assert len(response.context["inspections"]) == 46
 
-    small = services.inspection_generate(branch=secretary.branch, half="2026H2")
+    small = inspection_services.inspection_generate(branch=secretary.branch, half="2026H2")
     _members(secretary.branch, semester, 45)
-    large = services.inspection_generate(branch=secretary.branch, half="2026H2")
+    large = inspection_services.inspection_generate(branch=secretary.branch, half="2026H2")
     assert len(large.data["members"]) >= 50
     client.get(reverse("inspections:inspection_detail", args=[small.pk]))
     with django_assert_max_num_queries(20) as few:

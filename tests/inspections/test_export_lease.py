@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from inspections import services, tasks
+from inspections import tasks
 from inspections.models import AssessmentExport, ExportStatus, Semester
+from inspections.services import assessments as assessment_services
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def _stuck(export, minutes):
 
 
 def test_finding4_sweep_reclaims_an_export_past_its_lease(admin, member_a, semester):
-    export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    export = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     _stuck(export, minutes=2)
     assert tasks.sweep_exports() == 0  # within the lease: the worker may be alive
     assert AssessmentExport.objects.get(pk=export.pk).status == ExportStatus.RUNNING
@@ -42,22 +45,30 @@ def test_finding4_sweep_reclaims_an_export_past_its_lease(admin, member_a, semes
 
 
 def test_finding4_new_request_does_not_return_a_stuck_export(admin, member_a, semester):
-    stuck = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    stuck = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     _stuck(stuck, minutes=30)
-    fresh = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    fresh = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert fresh.pk != stuck.pk
     stuck.refresh_from_db()
     assert stuck.status == ExportStatus.FAILED and stuck.error
     # A running export within its lease is still the one handed out.
     _stuck(fresh, minutes=1)
-    again = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    again = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert again.pk == fresh.pk
 
 
 def test_finding4_late_finish_of_a_dead_attempt_changes_nothing(admin, member_a, semester):
-    export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    export = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     _stuck(export, minutes=11)
-    assert services.export_claim(export.pk) == 2  # the sweep's claim
+    assert assessment_services.export_claim(export.pk) == 2  # the sweep's claim
     # The first attempt's writes are fenced by its attempt number.
     mine = AssessmentExport.objects.filter(pk=export.pk, attempt=1)
     assert mine.update(status=ExportStatus.DONE) == 0

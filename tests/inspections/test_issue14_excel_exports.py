@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from inspections import services
 from inspections.exports import display_width
 from inspections.models import Grade, Semester
+from inspections.services import assessments as assessment_services
 from members.models import AuditAction, AuditLog
 from talks.models import Opinion, OpinionStatus
 
@@ -53,7 +53,7 @@ def _filename(response) -> str:
 def test_r64_secretary_exports_the_branch_assessments_in_chinese(
     zh, client_for, secretary, member_a, member_b, branch, semester
 ):
-    services.assessments_compute(semester=semester, branches=[branch], by=secretary.user)
+    assessment_services.assessments_compute(semester=semester, branches=[branch], by=secretary.user)
     row = member_a.assessments.get()
     row.grade, row.grade_reason = Grade.EXCELLENT, "公开课获奖，工作突出"
     row.save()
@@ -79,7 +79,7 @@ def test_r64_secretary_exports_the_branch_assessments_in_chinese(
 def test_r64_admin_exports_every_branch_assessments_in_one_sheet(
     zh, client_for, admin, secretary, other_branch_secretary, branch, other_branch, semester
 ):
-    services.assessments_compute(semester=semester, branches=[branch, other_branch])
+    assessment_services.assessments_compute(semester=semester, branches=[branch, other_branch])
     response = client_for(admin).get(
         reverse("inspections:assessment_school_export") + f"?semester={semester.pk}"
     )
@@ -170,7 +170,7 @@ def test_r64_assessment_list_filters_by_grade_and_name_and_pages(
     semester,
     django_assert_num_queries,
 ):
-    services.assessments_compute(semester=semester, branches=[branch])
+    assessment_services.assessments_compute(semester=semester, branches=[branch])
     row = member_a.assessments.get()
     row.grade = Grade.QUALIFIED
     row.save()
@@ -196,7 +196,7 @@ def test_r64_assessment_list_filters_by_grade_and_name_and_pages(
 
     for i in range(60):
         MemberFactory(user=UserFactory(username=f"more{i}"), branch=branch)
-    services.assessments_compute(semester=semester, branches=[branch])
+    assessment_services.assessments_compute(semester=semester, branches=[branch])
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url, {"semester": semester.pk, "grade": "none", "page": "2"})
     assert len(response.context["rows"]) == 12  # 62 not graded: 50 + 12

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from inspections import tasks
-from members import channels
+from members import channels, web
 from members.models import (
     Channel,
     ChannelMessage,
@@ -99,7 +99,7 @@ def test_issue17_monthly_job_sends_one_wecom_message_per_member_who_chose_wecom(
         note = reminded_of(request["body"]["touser"])
         assert card["title"] == note.subject and "2026-11" in card["title"]
         assert "2026-11-30" in card["description"]
-        assert card["url"] == channels.absolute(reverse("talks:my_page"))
+        assert card["url"] == web.absolute(reverse("talks:my_page"))
     assert len(standin.sent(TOKEN)) == 1  # one token for the whole run
     reminded = Notification.objects.filter(kind=NotificationKind.MONTHLY, period="2026-11")
     assert reminded.count() == 5  # the in-app list has everyone who is behind

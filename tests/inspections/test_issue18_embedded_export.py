@@ -14,11 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services, tasks
+from inspections import tasks
 from inspections.models import AssessmentExport, ExportStatus, Semester
+from inspections.services import assessments as assessment_services
 from members.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
+RUN_EXPORT = tasks.run_export.name  # an export's thread is named after its job
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def embedded(settings):
     settings.EXPORTS_IN_THREAD = True
     yield
     for thread in threading.enumerate():
-        if thread.name.startswith("export-"):
+        if thread.name.startswith(f"{RUN_EXPORT}-"):
             thread.join(30)
 
 
@@ -62,7 +64,7 @@ class Render:
 
 def join_export(pk: int) -> None:
     for thread in threading.enumerate():
-        if thread.name == f"export-{pk}":
+        if thread.name == f"{RUN_EXPORT}-{pk}":
             thread.join(30)
             assert not thread.is_alive()
 
@@ -75,7 +77,7 @@ def test_issue18_embedded_export_runs_in_the_background_and_finishes(
     embedded, monkeypatch, client, admin, member_a, other_branch_secretary, semester
 ):
     render = Render()
-    monkeypatch.setattr(services, "assessment_export_pdf", render)
+    monkeypatch.setattr(assessment_services, "assessment_export_pdf", render)
     client.force_login(admin.user)
     response = client.post(reverse("inspections:export_list"), {"semester": semester.pk})
     export = AssessmentExport.objects.get()
@@ -104,7 +106,7 @@ def test_issue18_embedded_export_failure_shows_an_error(
 ):
     render = Render(fail=True)
     render.release.set()
-    monkeypatch.setattr(services, "assessment_export_pdf", render)
+    monkeypatch.setattr(assessment_services, "assessment_export_pdf", render)
     client.force_login(admin.user)
     client.post(reverse("inspections:export_list"), {"semester": semester.pk})
     export = AssessmentExport.objects.get()
@@ -127,9 +129,11 @@ def test_issue18_embedded_export_failing_before_the_render_is_not_left_running(
     def broken(**kwargs):
         raise LookupError("no such branch")
 
-    monkeypatch.setattr(services, "assessment_export_pdf", broken)
-    monkeypatch.setattr(services, "export_claim", lambda pk: _claim_then_break(pk))
-    export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    monkeypatch.setattr(assessment_services, "assessment_export_pdf", broken)
+    monkeypatch.setattr(assessment_services, "export_claim", lambda pk: _claim_then_break(pk))
+    export = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     join_export(export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and export.error
@@ -144,14 +148,18 @@ def _claim_then_break(pk):
 
 def test_issue18_embedded_export_is_not_run_twice(embedded, monkeypatch, admin, member_a, semester):
     render = Render()
-    monkeypatch.setattr(services, "assessment_export_pdf", render)
-    export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    monkeypatch.setattr(assessment_services, "assessment_export_pdf", render)
+    export = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert render.started.wait(30)
     # Asked again while it renders: the same export, no second run.
-    again = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    again = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert again.pk == export.pk
     # A second thread for the same export (a double click that raced) finds it claimed.
-    tasks.enqueue_export(export.pk)
+    assessment_services.enqueue_export(export.pk)
     render.release.set()
     join_export(export.pk)
     join_export(export.pk)
@@ -166,12 +174,17 @@ def test_issue18_embedded_export_left_pending_by_a_restart_runs_when_asked_again
 ):
     render = Render()
     render.release.set()
-    monkeypatch.setattr(services, "assessment_export_pdf", render)
+    monkeypatch.setattr(assessment_services, "assessment_export_pdf", render)
     with monkeypatch.context() as m:
-        m.setattr(tasks, "enqueue_export", lambda pk: None)  # the server stopped before the thread
-        stuck = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+        # The server stopped before the thread started.
+        m.setattr(assessment_services, "enqueue_export", lambda pk: None)
+        stuck = assessment_services.assessment_export_request(
+            semester=semester, branch=None, by=admin.user
+        )
     assert AssessmentExport.objects.get(pk=stuck.pk).status == ExportStatus.PENDING
-    again = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    again = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert again.pk == stuck.pk
     join_export(stuck.pk)
     stuck.refresh_from_db()
@@ -185,7 +198,9 @@ def test_issue18_with_a_worker_the_export_is_queued_not_threaded(
     settings.EXPORTS_IN_THREAD = False
     queued = []
     monkeypatch.setattr(tasks.run_export, "apply_async", lambda **kw: queued.append(kw))
-    export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+    export = assessment_services.assessment_export_request(
+        semester=semester, branch=None, by=admin.user
+    )
     assert queued == [{"args": [export.pk], "retry": False}]
-    assert not [t for t in threading.enumerate() if t.name == f"export-{export.pk}"]
+    assert not [t for t in threading.enumerate() if t.name == f"{RUN_EXPORT}-{export.pk}"]
     assert AssessmentExport.objects.get(pk=export.pk).status == ExportStatus.PENDING

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from inspections import help_page
 from inspections.models import Semester
+from inspections.views import help
 
 HELP = reverse("help:index")
-REGULATION = Path(help_page.__file__).resolve().parent / "data" / "regulation.txt"
+REGULATION = Path(help.__file__).resolve().parents[1] / "data" / "regulation.txt"
 
 
 @pytest.fixture

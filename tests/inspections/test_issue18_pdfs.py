@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from inspections import services
 from inspections.models import Assessment, AssessmentExport, Grade, Inspection, Semester
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
 from tests.factories import MemberFactory, UserFactory
 
 # 15 July 2026, 10:00 in Shanghai: the spring semester is over.
@@ -60,7 +61,7 @@ def school(secretary, member_a, member_b, other_branch_secretary, semester):
             name=f"成员{number:02d}",
             branch=secretary.branch,
         )
-    services.assessments_compute(
+    assessment_services.assessments_compute(
         semester=semester, branches=[secretary.branch, other_branch_secretary.branch]
     )
     Assessment.objects.filter(member=member_a).update(grade=Grade.EXCELLENT)
@@ -70,8 +71,10 @@ def school(secretary, member_a, member_b, other_branch_secretary, semester):
 @pytest.fixture
 def export(school, admin):
     with time_machine.travel(NOW, tick=False):
-        export = services.assessment_export_request(semester=school, branch=None, by=admin.user)
-        assert services.assessment_export_run(export_id=export.pk)
+        export = assessment_services.assessment_export_request(
+            semester=school, branch=None, by=admin.user
+        )
+        assert assessment_services.assessment_export_run(export_id=export.pk)
     export.refresh_from_db()
     return export
 
@@ -111,24 +114,30 @@ def test_r64_stored_school_pdf_regenerates_byte_for_byte(export):
     start) and identifier (a hash of the content), the requester as the generator."""
     stored = export.file.read()
     with time_machine.travel(NOW + datetime.timedelta(hours=5), tick=False):
-        again = services.assessment_export_pdf(export=AssessmentExport.objects.get(pk=export.pk))
+        again = assessment_services.assessment_export_pdf(
+            export=AssessmentExport.objects.get(pk=export.pk)
+        )
     assert again == stored
     reader = PdfReader(io.BytesIO(stored))
     assert reader.metadata["/CreationDate"].startswith("D:20260715100000+08'00")
     Assessment.objects.filter(grade=Grade.EXCELLENT).update(grade=Grade.QUALIFIED)
-    changed = services.assessment_export_pdf(export=AssessmentExport.objects.get(pk=export.pk))
+    changed = assessment_services.assessment_export_pdf(
+        export=AssessmentExport.objects.get(pk=export.pk)
+    )
     assert changed != stored
     assert PdfReader(io.BytesIO(changed)).trailer["/ID"][0] != reader.trailer["/ID"][0]
 
 
 def test_r62_stored_inspection_pdf_regenerates_byte_for_byte(secretary, member_a, client_for):
     with time_machine.travel(NOW, tick=False):
-        inspection = services.inspection_scheduled(
+        inspection = inspection_services.inspection_scheduled(
             branch=secretary.branch, half="2026H1", today=datetime.date(2026, 7, 15)
         )
     stored = Inspection.objects.get(pk=inspection.pk).pdf.read()
     with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
-        regenerated = services.inspection_pdf(inspection=Inspection.objects.get(pk=inspection.pk))
+        regenerated = inspection_services.inspection_pdf(
+            inspection=Inspection.objects.get(pk=inspection.pk)
+        )
         served = body(
             client_for(secretary).get(reverse("inspections:inspection_pdf", args=[inspection.pk]))
         )
@@ -174,7 +183,7 @@ def test_r62_inspection_pdf_never_breaks_a_name_or_a_header(secretary, tmp_path,
     for number, name in enumerate(names):
         MemberFactory(user=UserFactory(username=f"n{number}"), name=name, branch=secretary.branch)
     with time_machine.travel(NOW, tick=False):
-        inspection = services.inspection_generate(
+        inspection = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
         pdf = body(
@@ -208,7 +217,7 @@ def test_issue18_download_names_in_chinese_with_branch_and_period(
     assert name_of(branch_pdf) == quote("数学组党支部-2026春-考核结果.pdf")
     download = client_for(admin).get(reverse("inspections:export_download", args=[export.pk]))
     assert name_of(download) == quote("示范学院-2026春-考核结果.pdf")
-    inspection = services.inspection_generate(branch=secretary.branch, half="2026H1")
+    inspection = inspection_services.inspection_generate(branch=secretary.branch, half="2026H1")
     response = client.get(reverse("inspections:inspection_pdf", args=[inspection.pk]))
     assert name_of(response) == quote("数学组党支部-2026年上半年-半年检查-第1版.pdf")
     matrix = client.get(reverse("inspections:matrix_export", args=[secretary.branch_id]))

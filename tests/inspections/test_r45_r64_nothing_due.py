@@ -10,8 +10,12 @@ import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import FrozenFigures, Grade, Semester
+from inspections.selectors import assessments as assessment_selectors
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
 from members.pdf import render_pdf
 from talks.obligations import Month, MonthState
 from tests.factories import TalkLogFactory
@@ -46,19 +50,23 @@ def test_r45_r64_member_with_nothing_due_has_no_score_is_flagged_and_graded_by_h
     with at(2027, 2, 1, 9):
         rows = {
             a.member_id: a
-            for a in services.assessments_compute(semester=semester, branches=[member_a.branch])
+            for a in assessment_services.assessments_compute(
+                semester=semester, branches=[member_a.branch]
+            )
         }
     assert rows[member_a.pk].score is not None
     # It scored 70 (基本合格), above the active member, before.
     assert rows[member_b.pk].score is None
     assert rows[member_b.pk].figures["nothing_due"] is True
     assert rows[member_b.pk].figures["completion_rate"] is None
-    graded = services.assessment_grade(
+    graded = assessment_services.assessment_grade(
         assessment=rows[member_b.pk], grade=Grade.QUALIFIED, reason="", by=secretary.user
     )
     assert graded.grade == Grade.QUALIFIED and graded.grade_reason == ""
     with at(2027, 2, 1, 9):
-        context = services.assessment_pdf_context(semester=semester, branch=member_a.branch)
+        context = assessment_selectors.assessment_pdf_context(
+            semester=semester, branch=member_a.branch
+        )
     flagged = {row.member_id: row.nothing_due for row in context["rows"]}
     assert flagged == {member_a.pk: False, member_b.pk: True, secretary.pk: True}
 
@@ -68,8 +76,10 @@ def test_r64_ungraded_or_unfinished_semester_is_not_printed_as_not_met(
 ):
     settings.LANGUAGE_CODE = "zh-hans"
     with at(2026, 12, 2, 9):  # semester not over, nobody graded
-        services.assessments_compute(semester=semester, branches=[member_a.branch])
-        context = services.assessment_pdf_context(semester=semester, branch=member_a.branch)
+        assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
+        context = assessment_selectors.assessment_pdf_context(
+            semester=semester, branch=member_a.branch
+        )
     assert {row.condition for row in context["rows"]} == {scoring.Condition.UNDECIDED}
     text = _pdf_text(context)
     assert "不符合" not in text and "尚未确定" in text
@@ -97,17 +107,19 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
     for month in (9, 10, 11, 12):
         TalkLogFactory(assignment=assignment, date=D(2026, month, 10))
     with at(2027, 1, 20, 9):  # January still in progress
-        report = services.semester_report_save(
+        report = report_services.semester_report_save(
             member=member_a, semester=semester, text="本学期联系情况", by=member_a.user
         )
-        report = services.semester_report_submit(report=report, by=member_a.user)
+        report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.figures["months_in_progress"] == 1 and report.figures["completion_rate"] == 1
     frozen = FrozenFigures.objects.get(member=member_a, semester=semester)
     assert frozen.source == FrozenFigures.Source.REPORT and frozen.figures == report.figures
 
     # 5 February: January is over and missing; the live figures would now say 0.8.
     with at(2027, 2, 5, 9):
-        rows = services.assessments_compute(semester=semester, branches=[member_a.branch])
+        rows = assessment_services.assessments_compute(
+            semester=semester, branches=[member_a.branch]
+        )
     (mine,) = [a for a in rows if a.member_id == member_a.pk]
     assert mine.figures["completion_rate"] == report.figures["completion_rate"] == 1
     assert mine.score == scoring.score(
@@ -116,8 +128,10 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
 
     # The inspection freezes the set again: the report and the score read the new one.
     with at(2027, 2, 5, 9):
-        services.inspection_generate(branch=member_a.branch, half="2026H2")
-        rows = services.assessments_compute(semester=semester, branches=[member_a.branch])
+        inspection_services.inspection_generate(branch=member_a.branch, half="2026H2")
+        rows = assessment_services.assessments_compute(
+            semester=semester, branches=[member_a.branch]
+        )
     report.refresh_from_db()
     (mine,) = [a for a in rows if a.member_id == member_a.pk]
     frozen.refresh_from_db()
@@ -130,5 +144,5 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
 def test_r64_inspection_during_a_running_semester_freezes_nothing(member_a, teacher_a, semester):
     """A running semester keeps following the data until its report is submitted."""
     with at(2026, 12, 2, 9):
-        services.inspection_generate(branch=member_a.branch, half="2026H2")
+        inspection_services.inspection_generate(branch=member_a.branch, half="2026H2")
     assert not FrozenFigures.objects.exists()

@@ -13,8 +13,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from contacts.models import Assignment
-from inspections import services
 from inspections.models import Semester
+from inspections.selectors import assessments as assessment_selectors
+from inspections.services import assessments as assessment_services
 from members.pdf import render_pdf
 from tests.factories import TalkLogFactory
 
@@ -33,10 +34,12 @@ def test_r45_r64_nothing_due_is_flagged_without_score_on_the_list_and_in_the_pdf
     settings.LANGUAGE_CODE = "zh-hans"
     TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 9, 10))
     with time_machine.travel(datetime.datetime(2027, 2, 1, 9, tzinfo=SH), tick=False):
-        services.assessments_compute(semester=semester, branches=[member_a.branch])
+        assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
         url = reverse("inspections:assessment_list") + f"?semester={semester.pk}"
         page = app.get(url, user=secretary.user.username)
-        context = services.assessment_pdf_context(semester=semester, branch=member_a.branch)
+        context = assessment_selectors.assessment_pdf_context(
+            semester=semester, branch=member_a.branch
+        )
     rows = {}
     for tr in BeautifulSoup(page.text, "html.parser").select("table.table-cards tbody tr"):
         cells = tr.find_all("td")

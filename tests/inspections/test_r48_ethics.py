@@ -11,8 +11,10 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from inspections import services
 from inspections.models import EthicsKind, EthicsNote, Grade, ReportStatus, Semester
+from inspections.selectors import assessments as assessment_selectors
+from inspections.services import assessments as assessment_services
+from inspections.services import reports as report_services
 from members.models import AuditAction, AuditLog
 from members.pdf import render_pdf
 
@@ -89,10 +91,10 @@ def test_r48_standing_concern_fails_the_basic_condition_in_the_pdf(
 ):
     settings.LANGUAGE_CODE = "zh-hans"
     for member in (member_a, member_b):
-        report = services.semester_report_save(
+        report = report_services.semester_report_save(
             member=member, semester=semester, text="汇报", by=member.user
         )
-        services.semester_report_submit(report=report, by=member.user)
+        report_services.semester_report_submit(report=report, by=member.user)
     note = EthicsNote.objects.create(
         member=member_a,
         kind=EthicsKind.CONCERN,
@@ -102,16 +104,18 @@ def test_r48_standing_concern_fails_the_basic_condition_in_the_pdf(
     )
     rows = {
         a.member_id: a
-        for a in services.assessments_compute(semester=semester, branches=[member_a.branch])
+        for a in assessment_services.assessments_compute(
+            semester=semester, branches=[member_a.branch]
+        )
     }
     for member in (member_a, member_b):
-        services.assessment_grade(
+        assessment_services.assessment_grade(
             assessment=rows[member.pk], grade=Grade.QUALIFIED, reason="x", by=secretary.user
         )
         rows[member.pk].refresh_from_db()
     assert rows[member_a.pk].basic_condition_met is False
     assert rows[member_b.pk].basic_condition_met is True
-    context = services.assessment_pdf_context(semester=semester, branch=member_a.branch)
+    context = assessment_selectors.assessment_pdf_context(semester=semester, branch=member_a.branch)
     pdf = render_pdf("pdf/assessment.html", context)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "存在未解除的师德问题" in text and "收受家长礼品" not in text
@@ -122,6 +126,6 @@ def test_r48_standing_concern_fails_the_basic_condition_in_the_pdf(
     page.forms[f"ethics-lift-form-{note.pk}"].submit("lift").follow()
     note.refresh_from_db()
     assert note.lifted_on == D(2027, 2, 1)
-    services.assessments_compute(semester=semester, branches=[member_a.branch])
+    assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
     rows[member_a.pk].refresh_from_db()
     assert rows[member_a.pk].basic_condition_met is True

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import services
 from inspections.models import ReportStatus, Semester, SemesterReport
+from inspections.services import reports as report_services
 from members.models import Notification, NotificationKind
 from tests.factories import TalkLogFactory
 
@@ -38,10 +38,10 @@ def at(*args):
 
 def test_r61_figures_filled_from_obligations_at_submission(member_a, semester, talks_a):
     with at(2026, 11, 5, 9):
-        report = services.semester_report_save(
+        report = report_services.semester_report_save(
             member=member_a, semester=semester, text="本学期联系情况", by=member_a.user
         )
-        report = services.semester_report_submit(report=report, by=member_a.user)
+        report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.status == ReportStatus.SUBMITTED
     # September complete, October partial (talk only), November still in progress.
     assert report.figures["months_complete"] == 1
@@ -52,29 +52,29 @@ def test_r61_figures_filled_from_obligations_at_submission(member_a, semester, t
 
 def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, member_b, semester):
     # Deadline: 2027-01-15 + 14 days = 2027-01-29 (Asia/Shanghai calendar day).
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
     )
     with at(2027, 1, 29, 23, 59):
-        on_time = services.semester_report_submit(report=report, by=member_a.user)
+        on_time = report_services.semester_report_submit(report=report, by=member_a.user)
     assert on_time.is_late is False
     # 00:30 on the 30th in Shanghai is still the 29th in UTC: late all the same. (A first
     # submission: a resubmission is judged against its own deadline, test_r61_resubmission.)
-    other = services.semester_report_save(
+    other = report_services.semester_report_save(
         member=member_b, semester=semester, text="汇报", by=member_b.user
     )
     with at(2027, 1, 30, 0, 30):
-        late = services.semester_report_submit(report=other, by=member_b.user)
+        late = report_services.semester_report_submit(report=other, by=member_b.user)
     assert late.is_late is True
 
 
 def test_r61_return_needs_comment_and_member_sees_it_and_resubmits(
     member_a, secretary, semester, client_for
 ):
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="初稿", by=member_a.user
     )
-    services.semester_report_submit(report=report, by=member_a.user)
+    report_services.semester_report_submit(report=report, by=member_a.user)
 
     client = client_for(secretary)
     url = reverse("inspections:report_review", args=[report.pk])
@@ -113,12 +113,12 @@ def test_r61_return_needs_comment_and_member_sees_it_and_resubmits(
 
 
 def test_r61_submitted_report_cannot_be_changed(member_a, semester):
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
     )
-    services.semester_report_submit(report=report, by=member_a.user)
+    report_services.semester_report_submit(report=report, by=member_a.user)
     with pytest.raises(ValidationError):
-        services.semester_report_save(
+        report_services.semester_report_save(
             member=member_a, semester=semester, text="改", by=member_a.user
         )
     assert SemesterReport.objects.get().text == "汇报"
@@ -146,7 +146,7 @@ def test_r61_member_page_shows_formula_and_running_score(member_a, semester, tal
 def test_r61_other_member_and_other_secretary_cannot_review(
     member_a, member_b, other_branch_secretary, semester, client_for
 ):
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
     )
     url = reverse("inspections:report_review", args=[report.pk])

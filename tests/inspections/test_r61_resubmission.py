@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import ReportStatus, Semester
+from inspections.services import reports as report_services
 from members.models import Branch, Notification, NotificationKind
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -27,13 +27,13 @@ def at(*args):
 
 
 def _submit_return(member, secretary, semester, submitted, returned):
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member, semester=semester, text="汇报", by=member.user
     )
     with at(*submitted):
-        report = services.semester_report_submit(report=report, by=member.user)
+        report = report_services.semester_report_submit(report=report, by=member.user)
     with at(*returned):
-        report = services.semester_report_review(
+        report = report_services.semester_report_review(
             report=report, accept=False, comment="请补充五必谈情况", by=secretary.user
         )
     return report
@@ -47,7 +47,7 @@ def test_r61_on_time_then_returned_and_resubmitted_after_the_deadline_is_not_lat
     note = Notification.objects.get(kind=NotificationKind.REPORT_REVIEWED)
     assert "2027-02-04" in note.body
     with at(2027, 2, 3, 18):  # after the semester's deadline, within the return's own
-        report = services.semester_report_submit(report=report, by=member_a.user)
+        report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is False and report.resubmitted_late is False
     assert report.first_submitted_at == datetime.datetime(2027, 1, 20, 9, tzinfo=SH)
 
@@ -55,7 +55,7 @@ def test_r61_on_time_then_returned_and_resubmitted_after_the_deadline_is_not_lat
 def test_r61_resubmission_is_late_only_against_its_own_deadline(member_a, secretary, semester):
     report = _submit_return(member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 21, 9))
     with at(2027, 1, 29, 9):  # before the semester's deadline, after the return's (01-28)
-        report = services.semester_report_submit(report=report, by=member_a.user)
+        report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is False and report.resubmitted_late is True
 
 
@@ -63,7 +63,7 @@ def test_r61_a_late_first_submission_stays_late(member_a, secretary, semester):
     report = _submit_return(member_a, secretary, semester, (2027, 1, 30, 9), (2027, 1, 31, 9))
     assert report.is_late is True
     with at(2027, 2, 1, 9):
-        report = services.semester_report_submit(report=report, by=member_a.user)
+        report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is True and report.resubmitted_late is False
 
 

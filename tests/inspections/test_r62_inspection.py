@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import services
 from inspections.models import CaseKind, ExemplaryCase, Inspection
+from inspections.selectors import inspections as inspection_selectors
+from inspections.services import inspections as inspection_services
 from talks.models import TalkLog
 from tests.factories import TalkLogFactory
 
@@ -48,20 +49,23 @@ def half_data(secretary, member_a, member_b, teacher_a):
 
 
 def test_r62_half_boundaries_in_shanghai():
-    assert services.half_bounds("2026H1") == (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-    assert services.half_bounds("2026H2") == (
+    assert inspection_selectors.half_bounds("2026H1") == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 6, 30),
+    )
+    assert inspection_selectors.half_bounds("2026H2") == (
         datetime.date(2026, 7, 1),
         datetime.date(2026, 12, 31),
     )
-    assert services.half_before(datetime.date(2026, 7, 1)) == "2026H1"
-    assert services.half_before(datetime.date(2027, 1, 1)) == "2026H2"
+    assert inspection_selectors.half_before(datetime.date(2026, 7, 1)) == "2026H1"
+    assert inspection_selectors.half_before(datetime.date(2027, 1, 1)) == "2026H2"
 
 
 def test_r62_snapshot_is_frozen_and_regenerating_makes_a_new_version(
     secretary, member_a, half_data
 ):
     with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 1, tzinfo=SH), tick=False):
-        first = services.inspection_generate(
+        first = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
     row = next(r for r in first.data["members"] if r["name"] == "李老师")
@@ -78,7 +82,9 @@ def test_r62_snapshot_is_frozen_and_regenerating_makes_a_new_version(
         ]
         == 1
     )
-    second = services.inspection_generate(branch=secretary.branch, half="2026H1", by=secretary.user)
+    second = inspection_services.inspection_generate(
+        branch=secretary.branch, half="2026H1", by=secretary.user
+    )
     assert (first.version, second.version) == (1, 2)
     assert (
         next(r for r in second.data["members"] if r["name"] == "李老师")["figures"][
@@ -91,7 +97,7 @@ def test_r62_snapshot_is_frozen_and_regenerating_makes_a_new_version(
 def test_r62_pdf_has_names_figures_and_embedded_cjk_font(
     secretary, half_data, client_for, tmp_path
 ):
-    inspection = services.inspection_generate(
+    inspection = inspection_services.inspection_generate(
         branch=secretary.branch, half="2026H1", by=secretary.user
     )
     client = client_for(secretary)
@@ -124,7 +130,7 @@ def test_r62_generate_inspection_command_writes_pdf(secretary, half_data, tmp_pa
 
 
 def test_r62_member_cannot_open_inspection(secretary, member_a, other_branch_secretary, client_for):
-    inspection = services.inspection_generate(branch=secretary.branch, half="2026H1")
+    inspection = inspection_services.inspection_generate(branch=secretary.branch, half="2026H1")
     url = reverse("inspections:inspection_detail", args=[inspection.pk])
     assert client_for(member_a).get(url).status_code == 404
     assert client_for(other_branch_secretary).get(url).status_code == 404

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from contacts.models import Assignment
-from inspections import services
 from inspections.charts import inspection_charts
 from inspections.models import AssessmentExport, Semester
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
 from tests.factories import MemberFactory, TalkLogFactory
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -37,7 +38,7 @@ def inspection(secretary, member_a, member_b, teacher_a):
     assignment = Assignment.objects.get(contact=teacher_a)
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 3, 10))
     with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 1, tzinfo=SH), tick=False):
-        return services.inspection_generate(
+        return inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
 
@@ -80,7 +81,7 @@ def test_r64_assessment_page_and_pdf_show_score_charts(
     semester = Semester.objects.create(
         name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
     )
-    services.assessments_compute(semester=semester, branches=[secretary.branch])
+    assessment_services.assessments_compute(semester=semester, branches=[secretary.branch])
     client = client_for(secretary)
     page = client.get(reverse("inspections:assessment_list") + f"?semester={semester.pk}")
     page_svgs = svgs(page.content.decode())
@@ -98,11 +99,11 @@ def test_r64_school_export_numbers_pages_continuously(
     )
     for _ in range(45):  # the first branch runs over two pages
         MemberFactory(branch=secretary.branch)
-    services.assessments_compute(
+    assessment_services.assessments_compute(
         semester=semester, branches=[secretary.branch, other_branch_secretary.branch]
     )
     export = AssessmentExport.objects.create(semester=semester, total=2)
-    assert services.assessment_export_run(export_id=export.pk)
+    assert assessment_services.assessment_export_run(export_id=export.pk)
     export.refresh_from_db()
     pages = pdf_text(export.file.read(), tmp_path).split("\f")
     pages = [p for p in pages if p.strip()]
@@ -141,7 +142,7 @@ def test_r45_r62_inspection_during_the_half_gives_its_running_month_no_rate(
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 5, 10))
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 6, 2))
     with time_machine.travel(datetime.datetime(2026, 6, 3, 9, tzinfo=SH), tick=False):
-        inspection = services.inspection_generate(
+        inspection = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
     june, may = inspection.data["monthly"][5], inspection.data["monthly"][4]

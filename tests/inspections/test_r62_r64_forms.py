@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import Assessment, Grade, Inspection, Semester
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def semester(db):
 
 @pytest.fixture
 def assessment(secretary, member_a, teacher_a, semester):
-    services.assessments_compute(semester=semester, branches=[member_a.branch])
+    assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
     return Assessment.objects.get(member=member_a, semester=semester)
 
 
@@ -65,7 +67,7 @@ def test_r64_grade_form_as_rendered_outside_band_keeps_typed_values(app, secreta
 
 @pytest.fixture
 def inspection(secretary):
-    return services.inspection_generate(branch=secretary.branch, half="2026H1")
+    return inspection_services.inspection_generate(branch=secretary.branch, half="2026H1")
 
 
 def test_r62_findings_form_as_rendered_stores_the_typed_text(app, secretary, inspection):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import (
     Assessment,
     AssessmentExport,
@@ -17,6 +17,7 @@ from inspections.models import (
     Semester,
     SemesterReport,
 )
+from inspections.services import assessments as assessment_services
 
 WEIGHTS = {"months": 50, "musttalks": 20, "opinions": 10, "leads": 10, "report": 10}
 
@@ -90,7 +91,9 @@ def test_r64_grade_outside_band_needs_reason_shown_in_pdf(
     # teacher_a: member_a has months due, so a computed score and a band (R45/R64).
     (row,) = [
         a
-        for a in services.assessments_compute(semester=semester, branches=[member_a.branch])
+        for a in assessment_services.assessments_compute(
+            semester=semester, branches=[member_a.branch]
+        )
         if a.member_id == member_a.pk
     ]
     assert scoring.band(row.score) != Grade.EXCELLENT
@@ -129,7 +132,7 @@ def test_r64_school_export_runs_as_job_and_is_not_regenerated_when_unchanged(
     export = AssessmentExport.objects.get()
     assert response.url == reverse("inspections:export_detail", args=[export.pk])
     # Embedded mode ran the job on commit; with a broker, run it here as the worker would.
-    services.assessment_export_run(export_id=export.pk)
+    assessment_services.assessment_export_run(export_id=export.pk)
     status = client.get(reverse("inspections:export_status", args=[export.pk])).json()
     assert status["status"] == ExportStatus.DONE and status["progress"] == status["total"] == 2
     assert status["download"]
@@ -147,19 +150,19 @@ def test_r64_school_export_runs_as_job_and_is_not_regenerated_when_unchanged(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("inspections:export_list"), {"semester": semester.pk})
     assert AssessmentExport.objects.count() == 2
-    services.assessment_export_run(export_id=AssessmentExport.objects.latest("pk").pk)
+    assessment_services.assessment_export_run(export_id=AssessmentExport.objects.latest("pk").pk)
     assert AssessmentExport.objects.filter(status=ExportStatus.DONE).count() == 2
 
 
 def test_r64_export_claimed_once(admin, member_a, semester):
     export = AssessmentExport.objects.create(semester=semester, total=1)
-    assert services.export_claim(export.pk) == 1
-    assert services.export_claim(export.pk) is None
-    assert services.assessment_export_run(export_id=export.pk) is False
+    assert assessment_services.export_claim(export.pk) == 1
+    assert assessment_services.export_claim(export.pk) is None
+    assert assessment_services.assessment_export_run(export_id=export.pk) is False
 
 
 def test_r64_member_cannot_export_or_grade(member_a, semester, client_for):
-    (row,) = services.assessments_compute(semester=semester, branches=[member_a.branch])
+    (row,) = assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
     client = client_for(member_a)
     assert client.get(reverse("inspections:export_list")).status_code == 403
     assert client.get(reverse("inspections:assessment_grade", args=[row.pk])).status_code == 403
@@ -177,5 +180,5 @@ def test_r64_cycle_pages_render_for_their_roles(admin, secretary, member_a, seme
     for who, url in pages:
         response = client_for(who).get(url)
         assert response.status_code == 200, url
-    services.assessments_compute(semester=semester, branches=[secretary.branch])
+    assessment_services.assessments_compute(semester=semester, branches=[secretary.branch])
     assert "李老师" in client_for(secretary).get(pages[2][1]).content.decode()

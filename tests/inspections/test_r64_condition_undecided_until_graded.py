@@ -11,8 +11,11 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import Grade, Semester
+from inspections.selectors import assessments as assessment_selectors
+from inspections.services import assessments as assessment_services
+from inspections.services import reports as report_services
 from members.pdf import render_pdf
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -29,7 +32,7 @@ def semester(db):
 
 
 def _conditions(semester, branch):
-    context = services.assessment_pdf_context(semester=semester, branch=branch)
+    context = assessment_selectors.assessment_pdf_context(semester=semester, branch=branch)
     return context, {row.member_id: row.condition for row in context["rows"]}
 
 
@@ -38,14 +41,16 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
 ):
     settings.LANGUAGE_CODE = "zh-hans"
     with at(2027, 1, 20, 9):  # member_a's report is in: only the grade is missing
-        report = services.semester_report_save(
+        report = report_services.semester_report_save(
             member=member_a, semester=semester, text="汇报", by=member_a.user
         )
-        services.semester_report_submit(report=report, by=member_a.user)
+        report_services.semester_report_submit(report=report, by=member_a.user)
     with at(2027, 2, 1, 9):  # the semester is over
         rows = {
             a.member_id: a
-            for a in services.assessments_compute(semester=semester, branches=[member_a.branch])
+            for a in assessment_services.assessments_compute(
+                semester=semester, branches=[member_a.branch]
+            )
         }
         context, conditions = _conditions(semester, member_a.branch)
     assert set(conditions.values()) == {scoring.Condition.UNDECIDED}
@@ -57,7 +62,7 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
 
     # Graded while the semester runs: still undecided until it ends.
     with at(2027, 1, 10, 9):
-        services.assessment_grade(
+        assessment_services.assessment_grade(
             assessment=rows[member_a.pk],
             grade=Grade.QUALIFIED,
             reason="全年听课记录完整",

@@ -15,7 +15,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from inspections import reminders, tasks
+from inspections import tasks
+from inspections.services import reminders as reminder_services
 from members import notify
 from members.models import EmailState, Notification, NotificationKind
 from tests.factories import AssignmentFactory, MemberFactory
@@ -81,7 +82,7 @@ def test_r45_missed_days_and_a_killed_worker_still_send_each_reminder_once(
     late = MemberFactory(branch=branch)
     AssignmentFactory(member=late, started_on=datetime.date(2026, 11, 23))
     mail.outbox.clear()
-    assert reminders.monthly_member_reminders(datetime.date(2026, 11, 23)) == 1
+    assert reminder_services.monthly_member_reminders(datetime.date(2026, 11, 23)) == 1
     assert [m.to for m in mail.outbox] == [[late.user.email]]
 
     # The rows the dead worker held are freed by the sweep once past STALE_SENDING (moved back
@@ -91,7 +92,7 @@ def test_r45_missed_days_and_a_killed_worker_still_send_each_reminder_once(
     )
     notify.sweep()
     assert wait_for(lambda: not rows.exclude(email_state=EmailState.SENT).exists(), 30)
-    assert reminders.monthly_member_reminders(datetime.date(2026, 11, 30)) == 0
+    assert reminder_services.monthly_member_reminders(datetime.date(2026, 11, 30)) == 0
     sent_to = log.read_text().splitlines() + [m.to[0] for m in mail.outbox]
     assert sorted(sent_to) == sorted(m.user.email for m in [*members, late])  # each once
     assert rows.count() == 9

@@ -14,11 +14,13 @@ from django.core import mail
 from django.db import connection, transaction
 
 from contacts.models import Assignment
-from inspections import reminders, tasks
+from inspections import tasks
+from inspections.services import assessments as assessment_services
+from inspections.services import reminders as reminder_services
 from members import notify
 from members.models import EmailState, Notification, NotificationKind
 from members.tasks import sweep_notifications
-from talks.services import talk_log_record
+from talks.services.talks import talk_log_record
 from tests.factories import AssignmentFactory, MemberFactory
 
 from .conftest import set_broker, wait_for
@@ -54,7 +56,7 @@ def test_r45_two_concurrent_monthly_runs_send_one_reminder_per_member(
     def run():
         try:
             barrier.wait()
-            reminders.monthly_member_reminders(DAY)
+            reminder_services.monthly_member_reminders(DAY)
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -120,7 +122,7 @@ def test_talk_saved_while_broker_unreachable_and_sent_by_sweep_after(
 
 def test_r64_export_requested_while_broker_down_runs_later(celery_app, admin, member_a, secretary):
     from inspections.models import AssessmentExport, ExportStatus, Semester
-    from inspections.services import assessment_export_request
+    from inspections.services.assessments import assessment_export_request
 
     semester = Semester.objects.create(
         name="2026春", start_on=datetime.date(2026, 2, 20), end_on=datetime.date(2026, 7, 10)
@@ -147,7 +149,6 @@ def test_finding5_two_concurrent_assessment_computes_on_postgresql(branch, monke
     """Two computes of a new semester at once (two secretaries opening it, the nightly job): both
     read "no rows yet", both insert; the unique (member, semester) row is written once and
     neither fails (ON CONFLICT DO NOTHING)."""
-    from inspections import services
     from inspections.models import Assessment, Semester
 
     semester = Semester.objects.create(
@@ -168,7 +169,9 @@ def test_finding5_two_concurrent_assessment_computes_on_postgresql(branch, monke
 
     def run():
         try:
-            results.append(services.assessments_compute(semester=semester, branches=[branch]))
+            results.append(
+                assessment_services.assessments_compute(semester=semester, branches=[branch])
+            )
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:

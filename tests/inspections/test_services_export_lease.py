@@ -15,8 +15,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from inspections import services, tasks
+from inspections import tasks
 from inspections.models import AssessmentExport, ExportStatus, Semester
+from inspections.services import assessments as assessment_services
 from members.models import Notification, NotificationKind
 from tests.factories import AssignmentFactory, BranchFactory, MemberFactory
 
@@ -71,7 +72,9 @@ def test_finding4_worker_killed_mid_render_then_the_sweep_finishes_the_export(
         for _ in range(6):
             AssignmentFactory(member=MemberFactory(branch=branch))
     with transaction.atomic():  # queued to the real broker on commit
-        export = services.assessment_export_request(semester=semester, branch=None, by=admin.user)
+        export = assessment_services.assessment_export_request(
+            semester=semester, branch=None, by=admin.user
+        )
     rows = AssessmentExport.objects.filter(pk=export.pk)
 
     worker = _worker(tmp_path)
@@ -94,7 +97,9 @@ def test_finding4_worker_killed_mid_render_then_the_sweep_finishes_the_export(
     assert rows.get().status == ExportStatus.RUNNING
     # Past the lease (moved back in time instead of waiting ten minutes) the sweep, on a worker,
     # claims it again and finishes it.
-    rows.update(claimed_at=timezone.now() - services.EXPORT_LEASE - datetime.timedelta(minutes=1))
+    rows.update(
+        claimed_at=timezone.now() - assessment_services.EXPORT_LEASE - datetime.timedelta(minutes=1)
+    )
     from celery.contrib.testing.worker import start_worker
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):

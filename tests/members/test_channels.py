@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from contacts.models import Assignment
-from inspections import reminders
+from inspections.services import reminders as reminder_services
 from members import channels, notify
 from members.models import (
     BranchChannels,
@@ -382,10 +382,10 @@ def test_issue17_no_contact_name_or_confidential_text_reaches_the_apis(
         note="保密说明",
     )
     with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=SH), tick=False):
-        reminders.monthly_member_reminders(datetime.date(2026, 11, 26))
-        reminders.musttalk_reminders(datetime.date(2026, 11, 26))
+        reminder_services.monthly_member_reminders(datetime.date(2026, 11, 26))
+        reminder_services.musttalk_reminders(datetime.date(2026, 11, 26))
     with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=SH), tick=False):
-        reminders.secretary_gaps_summary(datetime.date(2026, 12, 1))
+        reminder_services.secretary_gaps_summary(datetime.date(2026, 12, 1))
     assert len(standin.sent(SEND)) >= 3 and standin.sent(ROBOT) and standin.sent(DING)
     everything = "\n".join(r["raw"] + r["raw_query"] for r in standin.requests)
     everything = urllib.parse.unquote(everything)

@@ -15,7 +15,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from contacts import roster
+from contacts.services import roster
 from members.models import AuditAction, AuditLog, Member
 
 from ..factories import MemberFactory, UserFactory

@@ -9,10 +9,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from inspections.branch_forms import ExemplaryCaseForm
-from inspections.ethics import EthicsNoteForm
+from inspections.forms import EthicsNoteForm, ExemplaryCaseForm
 from inspections.models import Semester
-from talks.public_forms import BoxForm
+from talks.forms.opinions import BoxForm
 
 from ..factories import BranchFactory, MemberFactory, UserFactory
 

@@ -21,7 +21,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from contacts.models import AssistanceRecord, Category
-from inspections import services as inspection_services
 from inspections.models import (
     AssessmentExport,
     CaseKind,
@@ -30,6 +29,10 @@ from inspections.models import (
     ExportStatus,
     Semester,
 )
+from inspections.selectors import inspections as inspection_selectors
+from inspections.services import assessments as assessment_services
+from inspections.services import inspections as inspection_services
+from inspections.services import reports as report_services
 from members.models import FiveLeadActivity, FiveLeadKind, Notification, NotificationKind
 from talks.models import (
     Briefing,
@@ -117,7 +120,7 @@ def branch_query(w):
 
 def confirmation_token(w):
     """R42: a live confirmation link of member_a's talk."""
-    from talks import confirmation
+    from talks.services import confirmation
 
     row = TalkConfirmation.objects.create(
         talk=w.talk,
@@ -179,7 +182,7 @@ MATRIX: dict[str, Row] = {
     "members:notifications": Row(expect=only(200)),
     # Issue 17: one's own channels; the school's WeCom app (admin); a branch's robots.
     "members:my_channels": Row(expect=only(200)),
-    "members:school_channels": Row(expect=only(404, admin=200)),
+    "members:school_channels": Row(expect=only(403, admin=200)),
     "members:branch_channels": Row(branch_kwargs, MANAGED_OBJECT),
     "members:notification_detail": Row(pk("notification"), only(404, member_a=200)),
     "members:leads": Row(expect=only(404, **BRANCH_MEMBERS)),
@@ -308,7 +311,7 @@ MATRIX: dict[str, Row] = {
     "inspections:leader_home": Row(expect=only(403, leader=200)),
     # --- R61 reports: one's own (any branch member); the list and review are the secretary's.
     "inspections:report_mine": Row(
-        lambda w: {"semester_id": w.semester.pk}, only(403, **BRANCH_MEMBERS)
+        lambda w: {"semester_id": w.semester.pk}, only(404, **BRANCH_MEMBERS)
     ),
     "inspections:report_list": Row(expect=only(403, secretary=200, other_branch_secretary=200)),
     "inspections:report_review": Row(
@@ -411,8 +414,8 @@ def world(
         start_on=today - datetime.timedelta(days=60),
         end_on=today + datetime.timedelta(days=60),
     )
-    report = inspection_services.semester_report_submit(
-        report=inspection_services.semester_report_save(
+    report = report_services.semester_report_submit(
+        report=report_services.semester_report_save(
             member=member_a, semester=semester, text="本学期联系工作汇报。", by=member_a.user
         ),
         by=member_a.user,
@@ -426,11 +429,11 @@ def world(
     )
     (assessment,) = [
         a
-        for a in inspection_services.assessments_compute(semester=semester, branches=[branch])
+        for a in assessment_services.assessments_compute(semester=semester, branches=[branch])
         if a.member_id == member_a.pk
     ]
     inspection = inspection_services.inspection_generate(
-        branch=branch, half=inspection_services.half_before(today), by=secretary.user
+        branch=branch, half=inspection_selectors.half_before(today), by=secretary.user
     )
     export = AssessmentExport.objects.create(
         semester=semester, branch=branch, status=ExportStatus.DONE, requested_by=secretary.user

@@ -14,8 +14,8 @@ from django.core import mail
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import reminders
 from inspections.models import Semester
+from inspections.services import reminders as reminder_services
 from tests.factories import TalkLogFactory
 
 SCRIPT = "<script>alert(1)</script>"
@@ -36,7 +36,7 @@ def test_script_in_a_semester_name_is_escaped_in_the_reminder_email(member_a):
         name=SCRIPT, start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 20)
     )
     deadline = semester.end_on + datetime.timedelta(days=member_a.branch.report_deadline_days)
-    assert reminders.report_reminders(deadline - datetime.timedelta(days=7)) == 1
+    assert reminder_services.report_reminders(deadline - datetime.timedelta(days=7)) == 1
 
     (message,) = mail.outbox
     html, mimetype = message.alternatives[0]

@@ -31,9 +31,10 @@ from contacts.models import Assignment
 from members import notify
 from members.models import AuditAction, AuditLog, EmailState, Notification, NotificationKind
 from members.tasks import sweep_notifications
-from talks import services
 from talks.models import Opinion, TalkLog
-from talks.services import talk_log_record
+from talks.services import opinions as opinion_services
+from talks.services import talks as talk_services
+from talks.services.talks import talk_log_record
 from tests.factories import AssignmentFactory, MemberFactory
 from tests.inspections.conftest import reset_pools, set_broker, wait_for
 
@@ -103,7 +104,7 @@ def test_db_connection_killed_mid_save_gives_the_500_page_and_no_partial_rows(
 ):
     client = Client(raise_request_exception=False)
     client.force_login(member_a.user)
-    original = services.opinions_from_talk
+    original = opinion_services.opinions_from_talk
 
     def opinions_then_connection_dies(**kwargs):
         # The talk and its opinions are written; the connection dies before the audit row.
@@ -112,7 +113,7 @@ def test_db_connection_killed_mid_save_gives_the_500_page_and_no_partial_rows(
         terminate(backend_pid())
         return created
 
-    monkeypatch.setattr(services, "opinions_from_talk", opinions_then_connection_dies)
+    monkeypatch.setattr(talk_services, "opinions_from_talk", opinions_then_connection_dies)
     response = client.post(
         reverse("talks:talk_create"), talk_data(teacher_a), HTTP_X_REQUEST_ID="req-dbkill01"
     )

@@ -7,10 +7,10 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import services as contact_services
 from contacts.models import Assignment, Category, Contact, can_read_record_text
-from talks import services as talk_services
+from contacts.services import contacts as contact_services
 from talks.models import MustTalkEvent, TalkLog
+from talks.services import talks as talk_services
 from tests.factories import ContactFactory, MustTalkEventFactory
 
 SECRET = "家人重病住院，经济压力大"

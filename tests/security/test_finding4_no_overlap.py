@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import services
 from contacts.models import Assignment, Category
+from contacts.services import contacts as contact_services
 from tests.factories import AssignmentFactory, ContactFactory
 
 FAR = datetime.date(9999, 12, 31)
@@ -24,7 +24,7 @@ def _assign_page(app, secretary, contact):
 
 
 def test_finding4_future_end_date_still_counts(app, secretary, member_a, member_b, hardship_a):
-    services.assignment_end(
+    contact_services.assignment_end(
         assignment=hardship_a.assignments.get(), ended_on=FAR, reason="", by=secretary.user
     )
     form = _assign_page(app, secretary, hardship_a).forms["assign-form"]
@@ -40,12 +40,12 @@ def test_finding4_future_end_date_still_counts(app, secretary, member_a, member_
 
 
 def test_finding4_second_teacher_while_the_first_ends_in_the_future(secretary, member_a, teacher_a):
-    services.assignment_end(
+    contact_services.assignment_end(
         assignment=teacher_a.assignments.get(), ended_on=FAR, reason="", by=secretary.user
     )
     other = ContactFactory(branch=member_a.branch, category=Category.TEACHER, name="何老师")
     with pytest.raises(ValidationError) as error:
-        services.assignment_create(
+        contact_services.assignment_create(
             member=member_a, contact=other, started_on=timezone.localdate(), by=secretary.user
         )
     assert "member" in error.value.message_dict
@@ -54,10 +54,10 @@ def test_finding4_second_teacher_while_the_first_ends_in_the_future(secretary, m
 
 def test_finding4_start_after_the_end_is_allowed(secretary, member_b, hardship_a):
     end = timezone.localdate() + datetime.timedelta(days=10)
-    services.assignment_end(
+    contact_services.assignment_end(
         assignment=hardship_a.assignments.get(), ended_on=end, reason="", by=secretary.user
     )
-    services.assignment_create(
+    contact_services.assignment_create(
         member=member_b,
         contact=hardship_a,
         started_on=end + datetime.timedelta(days=1),

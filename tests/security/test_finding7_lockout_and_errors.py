@@ -10,8 +10,8 @@ import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from members.middleware import client_ip
 from members.models import AuditAction, AuditLog
+from members.web import client_ip
 from tests.ratelimits import clear_rate_limits
 
 PASSWORD = "a-long-test-password"  # tests/factories.py
@@ -208,7 +208,7 @@ def test_finding7_429_page(production, db, settings):
 def test_finding7_ratelimited_exception_gives_the_429_page(production, db, rf):
     from django_ratelimit.exceptions import Ratelimited
 
-    from members.error_views import permission_denied
+    from members.views.errors import permission_denied
 
     request = rf.get("/")
     request.user = None

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inspections.models import Semester
-from inspections.selectors import parse_month
+from inspections.selectors.dashboard import parse_month
 from talks.obligations import Month
 
 NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

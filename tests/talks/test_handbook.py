@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from contacts.models import Assignment
 from members.models import AuditAction, AuditLog
-from talks.handbook import default_period
+from talks.forms.talks import default_period
 from tests.factories import AssignmentFactory, TalkLogFactory
 
 D = datetime.date

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Branch
-from talks import confirmation
+from talks import selectors
 from talks.models import ConfirmationState, OpinionSource, TalkConfirmation, TalkLog
+from talks.services import confirmation
+from talks.services import opinions as opinion_services
 
 from ..factories import TalkLogFactory
 from ..ratelimits import clear_rate_limits
@@ -83,7 +85,7 @@ def test_r42_member_told_when_the_link_expired_unanswered_and_asks_again(app, me
     assert "the contact did not answer" in page.html.select_one("#confirmation-expired").text
     page = page.forms["confirmation-request-form"].submit("request").follow()
     assert page.html.select_one("#confirmation-expired") is None
-    new = confirmation.live_request(talk)
+    new = selectors.live_request(talk)
     assert new.pk != old.pk
     assert page.html.select_one("#confirmation-link")["value"].endswith(confirmation.link_for(new))
 
@@ -163,9 +165,8 @@ def test_r42_r43_demo_shows_every_confirmation_state(db, settings):
     ).exists()
     # The receipt code the seed prints reads an answered box opinion back (typed as people do).
     from inspections.demo import DEMO_RECEIPT_CODE
-    from talks import box
 
-    answered = box.lookup(DEMO_RECEIPT_CODE.lower().replace("0", "o"))
+    answered = selectors.lookup(DEMO_RECEIPT_CODE.lower().replace("0", "o"))
     assert answered is not None and answered.answer
     assert answered.branch_id == Branch.objects.order_by("pk").first().pk
 
@@ -193,9 +194,8 @@ def test_r43_history_names_where_an_opinion_without_an_account_came_from(
     client_for, branch, secretary
 ):
     """The first change of a box opinion has no user: its history names the box, not 「–」."""
-    from talks import box
 
-    opinion, _code = box.box_submit(branch=branch, content="一条意见")
+    opinion, _code = opinion_services.box_submit(branch=branch, content="一条意见")
     html = client_for(secretary).get(reverse("talks:opinion_detail", args=[opinion.pk]))
     entry = " ".join(html.content.decode().split("change-without-account", 1)[1].split()[:3])
     assert str(OpinionSource.BOX.label) in entry
@@ -235,7 +235,7 @@ def test_r42_confirmation_rate_on_the_inspection_page_and_pdf(
 ):
     """R62: the inspection shows each member's rate and denials (page and PDF), not only its
     data."""
-    from inspections import services as inspection_services
+    from inspections.services import inspections as inspection_services
 
     for confirmed in (True, False):
         row = confirmation.confirmation_request(talk=_talk(teacher_a), by=member_a.user)

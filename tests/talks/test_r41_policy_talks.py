@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import Semester
+from inspections.selectors import inspections as inspection_selectors
+from inspections.services import reports as report_services
 from talks.models import TalkLog
 from tests.factories import TalkLogFactory
 
@@ -56,11 +57,11 @@ def test_r41_report_and_inspection_count_policy_talks(member_a, member_b, teache
     TalkLogFactory(assignment=assignment, date=D(2026, 10, 10), explains_policy=True)
     TalkLogFactory(assignment=assignment, date=D(2026, 10, 11))
     semester = Semester.objects.create(name="2026秋", start_on=D(2026, 9, 1), end_on=D(2027, 1, 15))
-    report = services.semester_report_save(
+    report = report_services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
     )
     assert report.figures["policy_talks"] == 2
-    data = services.inspection_data(branch=member_a.branch, half="2026H2")
+    data = inspection_selectors.inspection_data(branch=member_a.branch, half="2026H2")
     per_member = {row["name"]: row["figures"]["policy_talks"] for row in data["members"]}
     assert per_member[member_a.name] == 2 and per_member[member_b.name] == 0
     assert data["totals"]["policy_talks"] == 2

@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from inspections import services
 from inspections.models import Semester
+from inspections.services import inspections as inspection_services
 from tests.factories import TalkLogFactory
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -46,7 +46,7 @@ def test_r41_report_page_shows_the_policy_talks(settings, client_for, member_a, 
 
 def test_r41_inspection_pdf_shows_the_policy_talks(settings, member_a, secretary, policy_talks):
     settings.LANGUAGE_CODE = "zh-hans"
-    inspection = services.inspection_generate(branch=member_a.branch, half="2026H2")
+    inspection = inspection_services.inspection_generate(branch=member_a.branch, half="2026H2")
     assert inspection.data["totals"]["policy_talks"] == 3
     from bs4 import BeautifulSoup
     from django.template.loader import render_to_string
@@ -61,6 +61,6 @@ def test_r41_inspection_pdf_shows_the_policy_talks(settings, member_a, secretary
     cells = [td.get_text(strip=True) for td in table.find("tbody").find("tr").find_all("td")]
     assert cells[headers.index("宣传解释政策的谈话")] == "3"
     # And the PDF carries that column.
-    pdf = services.inspection_pdf(inspection=inspection)
+    pdf = inspection_services.inspection_pdf(inspection=inspection)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "宣传解释政策的谈话" in text

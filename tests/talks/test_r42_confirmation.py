@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditLog, Notification, NotificationKind
-from talks import confirmation, services
 from talks.models import (
     ConfirmationState,
     Opinion,
@@ -19,6 +18,8 @@ from talks.models import (
     TalkConfirmation,
     TalkLog,
 )
+from talks.services import confirmation
+from talks.services import talks as talk_services
 
 from ..factories import TalkLogFactory
 from ..ratelimits import clear_rate_limits
@@ -185,7 +186,7 @@ def test_r42_edit_after_answer_voids_the_answer(member_a, talk):
     row = confirmation.confirmation_request(talk=talk, by=member_a.user)
     confirmation.confirmation_answer(confirmation=row, confirmed=True)
     talk.refresh_from_db()
-    services.talk_log_update(
+    talk_services.talk_log_update(
         talk=talk,
         date=talk.date,
         place="另一处",
@@ -321,12 +322,12 @@ def test_r42_confirmation_rate_in_figures_and_weighted_in_the_score(member_a, te
 
 
 def test_r42_confirmation_rate_in_the_inspection(member_a, secretary, talk):
-    from inspections import services as inspection_services
+    from inspections.selectors import inspections as inspection_selectors
 
     row = confirmation.confirmation_request(talk=talk, by=member_a.user)
     confirmation.confirmation_answer(confirmation=row, confirmed=False)
     half = f"{talk.date.year}H{1 if talk.date.month <= 6 else 2}"
-    data = inspection_services.inspection_data(branch=member_a.branch, half=half)
+    data = inspection_selectors.inspection_data(branch=member_a.branch, half=half)
     assert (data["totals"]["records"], data["totals"]["records_denied"]) == (1, 1)
     assert data["totals"]["confirmation_rate"] == 0.0
     mine = next(r for r in data["members"] if r["name"] == member_a.name)
@@ -361,7 +362,7 @@ def test_r42_an_edit_does_not_erase_a_denial(client_for, member_a, secretary, ta
     row = confirmation.confirmation_request(talk=talk, by=member_a.user)
     confirmation.confirmation_answer(confirmation=row, confirmed=False, word="没谈过")
     talk.refresh_from_db()
-    services.talk_log_update(
+    talk_services.talk_log_update(
         talk=talk,
         date=talk.date,
         place="改过的地点",

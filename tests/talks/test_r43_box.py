@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from members.models import AuditLog, Notification, NotificationKind
-from talks import box, branch_services, services
 from talks.models import Opinion, OpinionSource, OpinionStatus
+from talks.services import opinions as opinion_services
+from talks.services import records as record_services
 
 from ..factories import TalkLogFactory
 from ..ratelimits import clear_rate_limits
@@ -39,7 +40,9 @@ def test_r43_anonymous_submits_and_reads_the_answer_by_code(app, branch, secreta
     opinion = Opinion.objects.get()
     assert opinion.source == OpinionSource.BOX and opinion.branch == branch
     assert opinion.raised_by_name == "" and opinion.contact_way == ""
-    assert opinion.receipt_hash == box.code_hash(code) and code not in str(opinion.__dict__)
+    assert opinion.receipt_hash == opinion_services.code_hash(code) and code not in str(
+        opinion.__dict__
+    )
     created = AuditLog.objects.get(object_type="talks.opinion", action="create")
     assert created.ip == "127.0.0.1" and created.actor is None
     # The secretary hears of it at once.
@@ -53,7 +56,7 @@ def test_r43_anonymous_submits_and_reads_the_answer_by_code(app, branch, secreta
     assert "Received" in status.html.select_one("#stages").text
     assert "图书馆" not in status.text  # the page shows the stage, not the text
 
-    branch_services.opinion_status_change(
+    opinion_services.opinion_status_change(
         opinion=opinion,
         to_status=OpinionStatus.ANSWERED,
         answer="已与图书馆商定周六开放。",
@@ -114,7 +117,7 @@ def test_r43_rate_limit_per_address(client, branch):
 def test_r43_unknown_wrong_and_malformed_codes_answer_alike(
     client, branch, django_assert_num_queries
 ):
-    _opinion, code = box.box_submit(branch=branch, content="一条意见")
+    _opinion, code = opinion_services.box_submit(branch=branch, content="一条意见")
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
     pages = []
     for typed in (wrong, "ZZZZ-ZZZZ-ZZZZ", "<script>", "x" * 39):
@@ -133,8 +136,8 @@ def test_r43_code_lookups_are_rate_limited(client, branch):
 
 
 def test_r43_receipt_code_has_at_least_50_bits():
-    assert len(box.ALPHABET) ** box.CODE_LENGTH >= 2**50
-    codes = {box.new_code() for _ in range(2000)}
+    assert len(opinion_services.ALPHABET) ** opinion_services.CODE_LENGTH >= 2**50
+    codes = {opinion_services.new_code() for _ in range(2000)}
     assert len(codes) == 2000
 
 
@@ -159,17 +162,17 @@ def test_r43_relaying_member_notified_of_each_change_and_sees_answer(
     app, member_a, secretary, teacher_a
 ):
     talk = TalkLogFactory(assignment=teacher_a.assignments.get())
-    (opinion,) = services.opinions_from_talk(
+    (opinion,) = opinion_services.opinions_from_talk(
         talk=talk, lines=["希望多开教研活动。"], by=member_a.user
     )
     assert (
         Notification.objects.filter(kind=NotificationKind.OPINION, recipient=secretary.user).count()
         == 1
     )
-    branch_services.opinion_status_change(
+    opinion_services.opinion_status_change(
         opinion=opinion, to_status=OpinionStatus.FORWARDED, by=secretary.user
     )
-    branch_services.opinion_status_change(
+    opinion_services.opinion_status_change(
         opinion=opinion,
         to_status=OpinionStatus.ANSWERED,
         answer="下学期每月一次。",
@@ -188,7 +191,7 @@ def test_r43_relaying_member_notified_of_each_change_and_sees_answer(
 def test_r43_secretary_is_not_notified_of_what_they_entered(secretary, branch):
     import datetime
 
-    branch_services.opinion_box_record(
+    opinion_services.opinion_box_record(
         branch=branch,
         received_on=datetime.date.today(),
         raised_by_name="",
@@ -201,7 +204,7 @@ def test_r43_secretary_is_not_notified_of_what_they_entered(secretary, branch):
 def test_r43_symposium_recorder_sees_the_answer_and_is_told(app, secretary, admin, branch):
     import datetime
 
-    symposium = branch_services.symposium_record(
+    symposium = record_services.symposium_record(
         branch=branch,
         held_on=datetime.date.today(),
         topic="教代会前座谈",
@@ -215,7 +218,7 @@ def test_r43_symposium_recorder_sees_the_answer_and_is_told(app, secretary, admi
     )
     opinion = symposium.opinions.get()
     # The admin answers it: the secretary who recorded the symposium is told and sees it.
-    branch_services.opinion_status_change(
+    opinion_services.opinion_status_change(
         opinion=opinion, to_status=OpinionStatus.ANSWERED, answer="下月公示。", by=admin.user
     )
     note = Notification.objects.get(kind=NotificationKind.OPINION_STATUS)

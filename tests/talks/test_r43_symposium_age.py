@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
-from inspections import selectors
+from inspections.selectors import dashboard
 from talks.models import Opinion
 
 D = datetime.date
@@ -32,5 +32,5 @@ def test_r43_symposium_opinion_ages_from_the_symposium_date(app, secretary, bran
         opinion = Opinion.objects.get()
         assert (opinion.received_on, opinion.due_on) == (D(2026, 11, 5), D(2026, 11, 19))
         # On the dashboard it is fifteen days old and past the branch's fourteen days.
-        ages = selectors._opinion_ages(Opinion.objects.filter(branch=branch), D(2026, 11, 20))
+        ages = dashboard._opinion_ages(Opinion.objects.filter(branch=branch), D(2026, 11, 20))
         assert ages["age_15"] == 1 and ages["past_due"] == 1

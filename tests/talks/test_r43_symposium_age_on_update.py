@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from talks import branch_services
 from talks.models import Opinion
+from talks.services import records as record_services
 
 D = datetime.date
 SH = ZoneInfo("Asia/Shanghai")
@@ -32,11 +32,11 @@ def test_r43_opinion_added_when_completing_a_symposium_ages_from_its_date(branch
     branch.opinion_deadline_days = 14
     branch.save()
     with time_machine.travel(datetime.datetime(2026, 11, 5, 18, tzinfo=SH), tick=False):
-        symposium = branch_services.symposium_record(
+        symposium = record_services.symposium_record(
             branch=branch, opinions=[], by=secretary.user, attachments=[], **_values()
         )
     with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=SH), tick=False):
-        branch_services.symposium_update(
+        record_services.symposium_update(
             symposium=symposium,
             opinions=["建议调整晚自习安排"],
             by=secretary.user,
@@ -52,14 +52,14 @@ def test_r43_opinions_follow_a_corrected_symposium_date(branch, secretary):
     branch.opinion_deadline_days = 14
     branch.save()
     with time_machine.travel(datetime.datetime(2026, 11, 10, 18, tzinfo=SH), tick=False):
-        symposium = branch_services.symposium_record(
+        symposium = record_services.symposium_record(
             branch=branch,
             opinions=["建议增加教研活动经费"],
             by=secretary.user,
             attachments=[],
             **_values(held_on=D(2026, 11, 9)),
         )
-        branch_services.symposium_update(
+        record_services.symposium_update(
             symposium=symposium, opinions=[], by=secretary.user, **_values(held_on=D(2026, 11, 3))
         )
     opinion = Opinion.objects.get(symposium=symposium)

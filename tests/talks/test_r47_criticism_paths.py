@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
-from contacts.services import assignment_reassign
+from contacts.services.contacts import assignment_reassign
 from talks.models import TalkLog
 from tests.factories import TalkLogFactory, UserFactory
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from contacts.models import Assignment
-from contacts.services import assignment_reassign
-from talks import services
+from contacts.services.contacts import assignment_reassign
 from talks.models import MustTalkEvent, MustTalkSubKind, TalkLog
+from talks.services import talks as talk_services
 from tests.factories import MustTalkEventFactory
 
 D = datetime.date
@@ -32,7 +32,7 @@ def _frozen():
 def record(contact, by, **overrides):
     values = {"category": "1", "sub_kind": "promotion", "occurred_on": D(2026, 11, 18), "note": ""}
     values.update(overrides)
-    return services.must_talk_event_record(contact=contact, by=by, **values)
+    return talk_services.must_talk_event_record(contact=contact, by=by, **values)
 
 
 def test_r51_service_refuses_a_sub_kind_of_another_category(member_a, teacher_a):
@@ -106,7 +106,7 @@ def _talk(member, assignment, event, **overrides):
         "by": member.user,
     }
     values.update(overrides)
-    return services.talk_log_record(**values)
+    return talk_services.talk_log_record(**values)
 
 
 def test_r51_a_work_report_alone_does_not_close_an_event(member_a, teacher_a):
@@ -122,7 +122,7 @@ def test_r51_a_work_report_alone_does_not_close_an_event(member_a, teacher_a):
     assert event.closed_on == D(2026, 11, 20)
     # Nor can the talk become a report alone afterwards and keep the event closed.
     with pytest.raises(ValidationError):
-        services.talk_log_update(
+        talk_services.talk_log_update(
             talk=talk,
             date=talk.date,
             place=talk.place,

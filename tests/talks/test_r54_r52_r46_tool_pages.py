@@ -394,14 +394,14 @@ def test_r54_leader_below_target_is_flagged_on_the_school_page(app, admin, leade
 
 
 def test_r54_leader_below_target_is_flagged_in_the_inspection(leader, branch, secretary):
-    from inspections import services as inspection_services
     from inspections.models import Semester
+    from inspections.selectors import inspections as inspection_selectors
 
     Semester.objects.create(name="2026秋", start_on=D(2026, 9, 1), end_on=D(2027, 1, 31))
     LeaderVisit.objects.create(
         leader=leader, branch=branch, date=D(2026, 10, 9), kind="visit", summary="听课"
     )
-    data = inspection_services.inspection_data(branch=branch, half="2026H2")
+    data = inspection_selectors.inspection_data(branch=branch, half="2026H2")
     assert data["leaders"] == [{"name": "周校长", "visits": 1, "target": 4, "short": True}]
 
 

@@ -15,8 +15,7 @@ from members.editing import editable_until, is_editable_on
 from members.forms import checked_upload
 from members.models import AuditAction, AuditLog, Branch, FiveLeadActivity
 from members.services import five_lead_delete
-from talks import branch_services
-from talks.branch_forms import BriefingForm, SymposiumForm
+from talks.forms.records import BriefingForm, SymposiumForm
 from talks.models import (
     Briefing,
     LeaderVisit,
@@ -25,6 +24,7 @@ from talks.models import (
     SymposiumAttachment,
     VisitKind,
 )
+from talks.services import records as record_services
 
 D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,7 +45,7 @@ def test_r54_visit_kinds_are_the_four_of_the_rule():
 
 
 def test_r54_leader_visit_target_is_a_branch_setting_default_4(branch):
-    from inspections.branch_forms import SETTINGS_FIELDS
+    from inspections.forms import SETTINGS_FIELDS
 
     assert Branch.objects.get(pk=branch.pk).leader_visit_target == 4
     assert "leader_visit_target" in SETTINGS_FIELDS
@@ -87,7 +87,7 @@ def visit(leader, branch):
 
 
 def test_r54_leader_changes_their_visit_in_window_audited_with_field_names(visit, leader):
-    branch_services.leader_visit_update(
+    record_services.leader_visit_update(
         visit=visit,
         date=D(2026, 10, 10),
         kind=VisitKind.HEART_TALK,
@@ -103,7 +103,7 @@ def test_r54_leader_changes_their_visit_in_window_audited_with_field_names(visit
 
 def test_r54_visit_of_a_closed_month_or_moved_into_one_is_refused(visit, leader, secretary):
     with pytest.raises(PermissionDenied):
-        branch_services.leader_visit_update(
+        record_services.leader_visit_update(
             visit=visit,
             date=visit.date,
             kind="visit",
@@ -112,7 +112,7 @@ def test_r54_visit_of_a_closed_month_or_moved_into_one_is_refused(visit, leader,
             by=secretary.user,
         )
     with pytest.raises(ValidationError):
-        branch_services.leader_visit_update(
+        record_services.leader_visit_update(
             visit=visit,
             date=D(2026, 8, 31),
             kind="visit",
@@ -125,7 +125,7 @@ def test_r54_visit_of_a_closed_month_or_moved_into_one_is_refused(visit, leader,
         leader=leader, branch=visit.branch, date=D(2026, 8, 20), kind="visit", summary="旧"
     )
     with pytest.raises(ValidationError):
-        branch_services.leader_visit_update(
+        record_services.leader_visit_update(
             visit=old, date=old.date, kind="visit", people_met="", summary="改", by=leader.user
         )
     assert LeaderVisit.objects.get(pk=old.pk).summary == "旧"
@@ -140,16 +140,16 @@ def test_r54_briefing_is_changed_by_its_giver_or_the_secretary_only(
     values = dict(
         decided_on=D(2026, 10, 2), date=D(2026, 10, 9), subject="方案", audience="全体", content=""
     )
-    assert branch_services.can_edit_briefing(briefing, leader.user)
-    assert branch_services.can_edit_briefing(briefing, secretary.user)
-    assert not branch_services.can_edit_briefing(briefing, member_a.user)
+    assert record_services.can_edit_briefing(briefing, leader.user)
+    assert record_services.can_edit_briefing(briefing, secretary.user)
+    assert not record_services.can_edit_briefing(briefing, member_a.user)
     with pytest.raises(PermissionDenied):
-        branch_services.briefing_update(briefing=briefing, by=member_a.user, **values)
-    branch_services.briefing_update(briefing=briefing, by=secretary.user, **values)
+        record_services.briefing_update(briefing=briefing, by=member_a.user, **values)
+    record_services.briefing_update(briefing=briefing, by=secretary.user, **values)
     briefing.refresh_from_db()
     assert briefing.lag_days == 7
     with pytest.raises(ValidationError):
-        branch_services.briefing_update(
+        record_services.briefing_update(
             briefing=briefing, by=secretary.user, **{**values, "decided_on": D(2026, 10, 12)}
         )
     assert Briefing.objects.get().decided_on == D(2026, 10, 2)
@@ -168,7 +168,7 @@ def test_r52_checked_upload_is_the_evidence_rule():
 
 @pytest.fixture
 def symposium(branch, secretary):
-    return branch_services.symposium_record(
+    return record_services.symposium_record(
         branch=branch,
         held_on=D(2026, 10, 15),
         topic="教学改革座谈",
@@ -185,7 +185,7 @@ def symposium(branch, secretary):
 
 def test_r52_symposium_completed_after_the_meeting(symposium, secretary, member_a):
     """Minutes written later; new opinion lines join the queue, earlier ones stay; files add."""
-    branch_services.symposium_update(
+    record_services.symposium_update(
         symposium=symposium,
         held_on=D(2026, 10, 15),
         topic="教学改革座谈",
@@ -219,7 +219,7 @@ def test_r52_symposium_completed_after_the_meeting(symposium, secretary, member_
 def test_r52_only_the_branch_manager_edits_a_symposium(symposium, member_a, other_branch_secretary):
     for user in (member_a.user, other_branch_secretary.user):
         with pytest.raises(PermissionDenied):
-            branch_services.symposium_update(
+            record_services.symposium_update(
                 symposium=symposium,
                 held_on=symposium.held_on,
                 topic="x",
@@ -240,7 +240,7 @@ def test_r52_attachment_deleted_in_window_file_goes_on_commit(
     storage, name = attachment.file.storage, attachment.file.name
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
-        branch_services.symposium_attachment_delete(attachment=attachment, by=secretary.user)
+        record_services.symposium_attachment_delete(attachment=attachment, by=secretary.user)
     assert not SymposiumAttachment.objects.exists()
     assert not storage.exists(name)
     assert AuditLog.objects.filter(
@@ -252,7 +252,7 @@ def test_r52_attachment_of_a_closed_symposium_stays(symposium, secretary):
     attachment = symposium.attachments.get()
     with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=SHANGHAI), tick=False):
         with pytest.raises(ValidationError):
-            branch_services.symposium_attachment_delete(attachment=attachment, by=secretary.user)
+            record_services.symposium_attachment_delete(attachment=attachment, by=secretary.user)
     assert SymposiumAttachment.objects.exists()
 
 
@@ -309,7 +309,7 @@ def test_r52_symposium_whose_recorder_is_gone_can_still_be_completed(branch, sec
     symposium = Symposium.objects.create(
         branch=branch, held_on=D(2026, 10, 15), topic="座谈", masses_representatives=3
     )
-    branch_services.symposium_update(
+    record_services.symposium_update(
         symposium=symposium,
         held_on=symposium.held_on,
         topic="座谈",

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections import services
 from inspections.models import half_validator
+from inspections.services import inspections as inspection_services
 from members.models import Branch
 
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         row = Branch.objects.filter(pk=branch).first()
         if row is None:
             raise CommandError(f"No branch with id {branch}.")
-        inspection = services.inspection_generate(branch=row, half=half)
-        Path(out).write_bytes(services.inspection_pdf(inspection=inspection))
+        inspection = inspection_services.inspection_generate(branch=row, half=half)
+        Path(out).write_bytes(inspection_services.inspection_pdf(inspection=inspection))
         self.stdout.write(f"{row.name} {half} v{inspection.version} → {out}")

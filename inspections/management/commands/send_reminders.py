@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from inspections.reminders import KINDS
+from inspections.services.reminders import KINDS
 
 
 class Command(BaseCommand):
