@@ -143,12 +143,12 @@ def propose(
 
     # 2. The rest by the ratio.
     for contact in pending:
-        candidates = [m for m in members if contact.category != TEACHER or not has_teacher[m.id]]
-        if not candidates:
+        eligible = [m for m in members if contact.category != TEACHER or not has_teacher[m.id]]
+        if not eligible:
             left_over.append((contact.id, "teachers_full"))
             continue
-        below_floor = [m for m in candidates if load[m.id] < low]
-        pool = below_floor or [m for m in candidates if load[m.id] < high]
+        below_floor = [m for m in eligible if load[m.id] < low]
+        pool = below_floor or [m for m in eligible if load[m.id] < high]
         if not pool:
             left_over.append((contact.id, "members_full"))
             continue

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from itertools import combinations
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -293,8 +294,8 @@ def combine(states: Iterable[MonthState]) -> MonthState | None:
 
 # combine() of every set of assignment states, looked up rather than recomputed per member-month.
 _ENGINE_STATES = (MonthState.COMPLETE, MonthState.PARTIAL, MonthState.MISSING, MonthState.EXEMPT)
-_COMBINED = {
-    frozenset(states): combine(states)
+_COMBINED: dict[frozenset[MonthState], MonthState] = {
+    frozenset(states): cast(MonthState, combine(states))  # never None: `states` is never empty
     for n in range(1, len(_ENGINE_STATES) + 1)
     for states in combinations(_ENGINE_STATES, n)
 }

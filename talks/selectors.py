@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -39,7 +40,9 @@ from .models import (
     ConfirmationState,
     LeaderVisit,
     MustTalkEvent,
+    MustTalkQuerySet,
     Opinion,
+    OpinionQuerySet,
     OpinionSource,
     OpinionStatus,
     Symposium,
@@ -47,6 +50,9 @@ from .models import (
     TalkLog,
 )
 from .services.opinions import code_hash
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 RECENT_TALKS = 5
 
@@ -121,7 +127,7 @@ def branch_summary(*, branch, members, start, end, user=None) -> dict:
     }
 
 
-def opinion_statuses() -> list[tuple[str, str]]:
+def opinion_statuses() -> list[tuple[str, StrOrPromise]]:
     return [("open", _("Open")), *OpinionStatus.choices, ("all", _("All"))]
 
 
@@ -138,7 +144,7 @@ def opinion_filters(params) -> dict:
     }
 
 
-def filter_opinions(opinions: QuerySet, filters: dict) -> QuerySet:
+def filter_opinions(opinions: OpinionQuerySet, filters: dict) -> OpinionQuerySet:
     if filters["status"] == "open":
         opinions = opinions.open()
     elif filters["status"] != "all":
@@ -173,7 +179,7 @@ def event_filters(params) -> dict:
     }
 
 
-def filter_events(events: QuerySet, filters: dict, today: date) -> QuerySet:
+def filter_events(events: MustTalkQuerySet, filters: dict, today: date) -> MustTalkQuerySet:
     state = filters["state"]
     if state == "pending":
         events = events.open()

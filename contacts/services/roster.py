@@ -19,6 +19,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -292,7 +293,7 @@ class RosterRow:
     errors: list[str] = field(default_factory=list)
     action: str = "error"
     changes: list[str] = field(default_factory=list)
-    target: object = None  # the Member or Contact it matches
+    target: Member | Contact | None = None  # the Member or Contact it matches
 
     @property
     def kind(self) -> str | None:
@@ -348,7 +349,8 @@ def _text(value) -> str:
 def _parse_row(line: int, raw: dict) -> RosterRow:
     row = RosterRow(line=line, values={})
     errors = row.errors
-    values = {key: _text(raw.get(key)) for key in HEADERS.values()}
+    # The cells as text, but the stage date as read (a date from .xlsx, text from .csv).
+    values: dict[str, Any] = {key: _text(raw.get(key)) for key in HEADERS.values()}
     for key in values.keys() - MAX_LENGTHS.keys():
         values[key] = values[key][:60]  # the rest are short words; keeps messages short
     values["stage_since"] = raw.get("stage_since")
@@ -738,7 +740,7 @@ def _apply_member(row: RosterRow, branch: Branch, departments: dict, by) -> None
         member.save()
         audit(AuditAction.CREATE, actor=by, obj=member, branch_id=branch.pk)
         return
-    member = row.target
+    member = cast(Member, row.target)  # an update of a member row: the member it matches
     if department is not None:
         member.department = department
     if values["teaching_group"]:
@@ -776,4 +778,5 @@ def _apply_contact(row: RosterRow, branch: Branch, departments: dict, by) -> Non
         )
         contact_services.contact_create(branch=branch, values=updates, by=by)
     else:
-        contact_services.contact_update(contact=row.target, values=updates, by=by)
+        # An update of a contact row: the contact it matches.
+        contact_services.contact_update(contact=cast(Contact, row.target), values=updates, by=by)

@@ -5,6 +5,7 @@ and the context of the assessment PDF.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.utils import timezone
 
@@ -52,7 +53,8 @@ def running_score(*, member: Member, semester: Semester, today: date | None = No
         )[member.pk]
     else:
         figures = member_semester_figures(member=member, semester=semester, today=today)
-    return {"figures": figures, **scoring.breakdown(member.branch.weights, figures, status)}
+    branch = cast(Branch, member.branch)  # reports and scores are of members of a branch
+    return {"figures": figures, **scoring.breakdown(branch.weights, figures, status)}
 
 
 def assessments_of(*, semester: Semester, branches) -> list[Assessment]:
@@ -60,7 +62,8 @@ def assessments_of(*, semester: Semester, branches) -> list[Assessment]:
     rows = Assessment.objects.filter(
         semester=semester, member__in=Member.objects.active().filter(branch__in=branches)
     ).select_related("member__branch")
-    return sorted(rows, key=lambda a: (a.member.branch.name, a.member.name))
+    # Members of `branches`: each has a branch.
+    return sorted(rows, key=lambda a: (cast(Branch, a.member.branch).name, a.member.name))
 
 
 def school_summary(semester: Semester, contexts: list[dict]) -> dict:

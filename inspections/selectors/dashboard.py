@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -25,7 +26,7 @@ from members.models import Branch, Member, Notification, NotificationKind, now_p
 from members.pinyin import pinyin_key, sorted_by_pinyin
 from members.web import id_param
 from talks import obligations, selectors
-from talks.models import MustTalkEvent, Opinion, Symposium
+from talks.models import MustTalkEvent, Opinion, OpinionQuerySet, Symposium
 from talks.obligations import EventState, Month, MonthState
 
 from ..charts import completion_trend_svg
@@ -96,7 +97,7 @@ def _trend_months(month: Month) -> list[Month]:
     return months
 
 
-def _opinion_ages(opinions: QuerySet[Opinion], today: date) -> dict:
+def _opinion_ages(opinions: OpinionQuerySet, today: date) -> dict:
     """R43: open opinions by age and past the deadline, in one query."""
     buckets = {}
     for low, high in AGE_BUCKETS:
@@ -278,7 +279,7 @@ def branch_rows(
     branch_list = sorted_by_pinyin(branches.order_by("pk"))
     ids = [b.pk for b in branch_list]
     member_qs = Member.objects.active().filter(branch_id__in=ids)
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         b.pk: {
             "branch": b,
             "url": reverse("inspections:branch_dashboard", args=[b.pk]),
@@ -297,7 +298,7 @@ def branch_rows(
     }
     for branch_id, counts in obligations.month_state_counts_by_branch(member_qs, month).items():
         rows[branch_id]["members"] = counts.total()
-        decided = Counter()
+        decided: Counter[MonthState | None] = Counter()
         for state, n in counts.items():
             decided[obligations.decided(month, state, today)] += n
         rows[branch_id]["states"] = decided

@@ -184,13 +184,13 @@ def assessment_export_request(*, semester: Semester, branch: Branch | None, by) 
             error=_("The worker stopped before finishing; the export was requested again."),
             finished_at=timezone.now(),
         )
-        same = same.first()  # a new query: the rows just closed are left out
-        if same is not None:
-            if same.status == ExportStatus.PENDING and settings.EXPORTS_IN_THREAD:
+        earlier = same.first()  # a new query: the rows just closed are left out
+        if earlier is not None:
+            if earlier.status == ExportStatus.PENDING and settings.EXPORTS_IN_THREAD:
                 # Embedded mode has no sweep: a pending export whose thread never claimed it
                 # (the server restarted) is started again; the claim lets one thread run it.
-                enqueue_export(same.pk)
-            return same
+                enqueue_export(earlier.pk)
+            return earlier
         export = AssessmentExport(
             semester=semester,
             branch=branch,
@@ -200,7 +200,7 @@ def assessment_export_request(*, semester: Semester, branch: Branch | None, by) 
         )
         export.full_clean()
         export.save()
-        audit(AuditAction.EXPORT, actor=by, obj=export, branch_id=branch and branch.pk)
+        audit(AuditAction.EXPORT, actor=by, obj=export, branch_id=export.branch_id)
         enqueue_export(export.pk)
     return export
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -362,6 +363,7 @@ def _message(kind: str, member: Member, by, semester: Semester | None, today: da
             "link": reverse("talks:my_page"),
         }
     if kind == "report":
+        semester = cast(Semester, semester)  # reports are picked only in a semester
         return {
             "subject": _("Reminder: your semester report (%(semester)s)")
             % {"semester": semester.name},
@@ -400,7 +402,8 @@ def reminders_send_now(
                 recipient_id__in=users, kind__in=list(NOW_KINDS.values()), period=period
             ).values_list("recipient_id", "kind")
         )
-        sent, skipped = [], []
+        sent: list[tuple[str, Member]] = []
+        skipped: list[tuple[str, Member]] = []
         with translation.override("zh-hans"):
             for kind, member in picks:
                 if (member.user_id, NOW_KINDS[kind]) in existing:

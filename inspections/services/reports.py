@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,11 @@ from ..models import (
 from ..selectors.reports import member_semester_figures
 
 EDITABLE_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def _branch(report: SemesterReport) -> Branch:
+    """The report's branch: semester reports are written by members of a branch."""
+    return cast(Branch, report.member.branch)
 
 
 def report_deadline(*, semester: Semester, branch: Branch) -> date:
@@ -103,7 +109,7 @@ def semester_report_submit(
             raise ValidationError(_("This report is already submitted."))
         if not report.text.strip():
             raise ValidationError({"text": _("Write your report before submitting it.")})
-        deadline = report_deadline(semester=report.semester, branch=report.member.branch)
+        deadline = report_deadline(semester=report.semester, branch=_branch(report))
         report.figures = figures_freeze(
             members=Member.objects.filter(pk=report.member_id),
             semester=report.semester,
@@ -151,7 +157,7 @@ def semester_report_review(
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         if not accept:  # R61: the returned report's own deadline, from the day of its return
             report.resubmit_due_on = timezone.localdate(now) + timedelta(
-                days=report.member.branch.resubmission_days
+                days=_branch(report).resubmission_days
             )
         report.reviewer_comment = comment
         report.reviewed_by = by
@@ -183,7 +189,11 @@ def semester_report_review(
                     "Semester %(semester)s: open the report to see the secretary's comment, "
                     "and resubmit it by %(due)s."
                 )
-                % {"semester": report.semester.name, "due": report.resubmit_due_on.isoformat()}
+                % {
+                    "semester": report.semester.name,
+                    # Set above: the report was returned.
+                    "due": cast(date, report.resubmit_due_on).isoformat(),
+                }
             ),
             link=reverse("inspections:report_mine", args=[report.semester_id]),
         )

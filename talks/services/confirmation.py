@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.audit import audit, request_context
-from members.models import AuditAction, Member, NotificationKind, Role
+from members.models import AuditAction, Branch, Member, NotificationKind, Role
 from members.notify import notify
 
 from ..models import ConfirmationState, Opinion, OpinionSource, TalkConfirmation, TalkLog
@@ -76,6 +77,11 @@ def open_link(token: str, now=None) -> Opened:
     return Opened("open", confirmation)
 
 
+def _branch(talk: TalkLog) -> Branch:
+    """The talk's branch: talks are recorded by members of a branch."""
+    return cast(Branch, talk.member.branch)
+
+
 @transaction.atomic
 def confirmation_request(*, talk: TalkLog, by) -> TalkConfirmation:
     """The author asks the contact to confirm this version of the talk: the live request of
@@ -93,7 +99,7 @@ def confirmation_request(*, talk: TalkLog, by) -> TalkConfirmation:
         talk=talk,
         version=talk.version,
         created_at=now,
-        expires_at=now + timedelta(days=talk.member.branch.confirmation_valid_days),
+        expires_at=now + timedelta(days=_branch(talk).confirmation_valid_days),
     )
     # A denial of an earlier version stays shown until this one is answered.
     if (
@@ -132,7 +138,7 @@ def confirmation_answer(
     ):
         raise ValidationError(_("This link can no longer be answered."))
     confirmation.refresh_from_db()
-    branch = talk.member.branch
+    branch = _branch(talk)
     audit(
         AuditAction.UPDATE,
         obj=confirmation,

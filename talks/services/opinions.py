@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +35,7 @@ from ..models import (
     OpinionSource,
     OpinionStatus,
     OpinionStatusChange,
+    Symposium,
     TalkLog,
 )
 
@@ -52,7 +54,7 @@ NEXT_STATUSES: dict[str, list[str]] = {
 
 def opinions_from_talk(*, talk: TalkLog, lines: list[str], by) -> list[Opinion]:
     """R43: each opinion raised in a talk goes to the branch queue at once."""
-    branch = talk.member.branch
+    branch = cast(Branch, talk.member.branch)  # talks are recorded by members of a branch
     today = timezone.localdate()
     created = []
     for line in lines:
@@ -122,7 +124,7 @@ def opinion_status_change(
                 % {"status": OpinionStatus(from_status).label}
             }
         )
-    changes = {"status": to_status}
+    changes: dict[str, object] = {"status": to_status}
     if to_status == OpinionStatus.ANSWERED:
         if not answer.strip():
             raise ValidationError(
@@ -230,7 +232,7 @@ def relayed_by(opinion: Opinion):
     if opinion.conveyed_by_id:
         return Member.objects.select_related("user").get(pk=opinion.conveyed_by_id).user
     if opinion.symposium_id:
-        return opinion.symposium.recorded_by
+        return cast(Symposium, opinion.symposium).recorded_by  # set: it has a symposium_id
     return None
 
 

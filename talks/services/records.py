@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -204,7 +205,7 @@ def symposium_update(
     participants: str,
     minutes: str,
     members_attended=(),
-    opinions: list[str] = (),
+    opinions: Sequence[str] = (),
     attachments=(),
     by,
 ) -> Symposium:
