@@ -61,7 +61,7 @@ help:
 	@echo "make run          development server on http://127.0.0.1:$(PORT) (SQLite, jobs in-process unless DATABASE_URL/REDIS_URL are set)"
 	@echo "make test         the full test suite, as CI runs it (PYTEST_ARGS='-k ...' to narrow it)"
 	@echo "make worker/beat  Celery worker / scheduler (need REDIS_URL)"
-	@echo "make lint         ruff check, ruff format --check, djhtml --check"
+	@echo "make lint         ruff check, ruff format --check, djhtml --check, mypy"
 	@echo "make install      .venv with requirements.txt (install-dev: requirements-dev.txt)"
 	@echo "make sysdeps      Debian packages for PDFs and translations (sysdeps-browser: chromium)"
 	@echo "make messages     compile the translations (.mo files are not committed)"
@@ -125,10 +125,12 @@ worker: install messages
 beat: install
 	.venv/bin/celery -A branch_liaison beat -l info
 
+# mypy (files in pyproject.toml) loads the settings: DEBUG=1 only so they load without SECRET_KEY.
 lint: install-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djhtml --check templates
+	DEBUG=1 .venv/bin/mypy
 
 clean:
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

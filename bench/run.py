@@ -50,7 +50,7 @@ def env_for(scale: int, **extra) -> dict:
 
 def build_hash() -> str:
     digest = hashlib.sha256()
-    files = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "inspections" / "demo.py"]
+    files = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "demo" / "builder.py"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

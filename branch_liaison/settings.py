@@ -232,7 +232,7 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 # Finding 8: one-time set-password links and reset mails work for 72 hours.
 PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
-# Every error page is the app's own, in Chinese (members/error_views.py, templates/4xx/5xx).
+# Every error page is the app's own, in Chinese (members/views/errors.py, templates/4xx/5xx).
 CSRF_FAILURE_VIEW = "members.views.errors.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
@@ -283,7 +283,7 @@ REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", False)
 if REQUIRE_SERVICES and not (REDIS_URL and DATABASE_URL.startswith("postg")):
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 needs REDIS_URL and a PostgreSQL DATABASE_URL")
 # The public pages' rate limits (R42/R43, django-ratelimit) count per address in a cache every
-# worker shares: Redis when there is one. If it is down the pages stay open (talks.public_views
+# worker shares: Redis when there is one. If it is down the pages stay open (members.web
 # fails open and logs), as the per-process default cache above is meant to keep them.
 if REDIS_URL:
     CACHES["ratelimit"] = {
@@ -298,7 +298,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # Embedded mode (no worker): the school export, seconds to minutes of PDF rendering, runs in a
 # thread of the web process instead of inside the request, so its progress page shows what
-# production shows (inspections/tasks.py enqueue_export). Tests keep it in the request unless
+# production shows (inspections/services/assessments.py enqueue_export). Tests keep it in the request unless
 # they turn this on (a thread cannot see a test's open transaction).
 EXPORTS_IN_THREAD = not REDIS_URL and not TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -324,7 +324,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
     },
     # The reminders below run every hour from 08:00 to 20:00 and each sends what is due "on or
-    # after its day, within its period, not yet sent" (inspections/reminders.py): an hour or a day
+    # after its day, within its period, not yet sent" (inspections/services/reminders.py): an hour or a day
     # with the worker, beat or broker down is caught up by the next run; one row per period.
     # Hourly from 08:00, every day: members whose month is incomplete, from their branch's
     # reminder day (default the 20th) to the month's end (R45).

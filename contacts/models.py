@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import roles
-from members.models import Branch, Department, Member
+from members.models import Branch, Department, Member, ScopedQuerySet
 
 
 class Category(models.TextChoices):
@@ -29,16 +29,12 @@ class HardshipKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(ScopedQuerySet):
     def active(self) -> "ContactQuerySet":
         return self.filter(active=True)
 
-    def visible_to(self, user) -> "ContactQuerySet":
+    def scope(self, user) -> "ContactQuerySet":
         """Admins: all; secretaries and leaders: their branch; members: their contacts today."""
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
         return self.filter(
             Q(branch_id__in=roles.branch_ids_managed(user)) | Q(pk__in=current_contact_ids(user))
         )
@@ -134,7 +130,7 @@ def current_contact_ids(user) -> set[int]:
     return cache["current_contacts"]
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(ScopedQuerySet):
     def current(self, on=None) -> "AssignmentQuerySet":
         """Assignments in force on a date (today in Asia/Shanghai by default)."""
         on = on or timezone.localdate()
@@ -145,11 +141,7 @@ class AssignmentQuerySet(models.QuerySet):
     def open(self) -> "AssignmentQuerySet":
         return self.filter(ended_on__isnull=True)
 
-    def visible_to(self, user) -> "AssignmentQuerySet":
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
+    def scope(self, user) -> "AssignmentQuerySet":
         return self.filter(
             Q(member__user=user) | Q(contact__branch_id__in=roles.branch_ids_managed(user))
         )
@@ -220,12 +212,8 @@ class Assignment(models.Model):
         return f"{self.member} ↔ {self.contact}"
 
 
-class AssistanceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssistanceQuerySet":
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
+class AssistanceQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "AssistanceQuerySet":
         return self.filter(
             Q(author__user=user)
             | Q(contact_id__in=current_contact_ids(user))

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from members import roles
-from members.models import Branch, Member, MemberScopedQuerySet
+from members.models import Branch, Member, MemberScopedQuerySet, ScopedQuerySet
 from members.web import download_name
 
 
@@ -152,10 +152,8 @@ class EthicsNote(models.Model):
         verbose_name_plural = _("professional ethics notes")
 
 
-class BranchScopedQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BranchScopedQuerySet":
-        if roles.is_admin(user):
-            return self
+class BranchScopedQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "BranchScopedQuerySet":
         member = roles.branch_member(user)
         ids = set(roles.branch_ids_managed(user))
         if member and member.is_committee:
@@ -234,16 +232,12 @@ class CaseKind(models.TextChoices):
     CASE = "case", _("Exemplary case")
 
 
-class ExemplaryQuerySet(models.QuerySet):
+class ExemplaryQuerySet(ScopedQuerySet):
     def published(self) -> "ExemplaryQuerySet":
         return self.filter(published=True)
 
-    def visible_to(self, user) -> "ExemplaryQuerySet":
+    def scope(self, user) -> "ExemplaryQuerySet":
         """Published ones are for every member to read; drafts only for those who manage them."""
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
         return self.filter(Q(published=True) | Q(branch_id__in=roles.branch_ids_managed(user)))
 
 
@@ -327,10 +321,8 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ExportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ExportQuerySet":
-        if roles.is_admin(user):
-            return self
+class ExportQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "ExportQuerySet":
         return self.filter(branch_id__in=roles.branch_ids_managed(user))
 
 

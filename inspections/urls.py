@@ -17,7 +17,7 @@ urlpatterns = [
     path("exemplary/new/", exemplary.exemplary_edit, name="exemplary_create"),
     path("exemplary/<int:pk>/", exemplary.exemplary_detail, name="exemplary_detail"),
     path("exemplary/<int:pk>/edit/", exemplary.exemplary_edit, name="exemplary_edit"),
-    # Semester cycle (cycle_views): R61 reports, R62 inspections, R64 assessments and exports.
+    # Semester cycle: R61 reports, R62 inspections, R64 assessments and exports.
     path("reports/<int:semester_id>/mine/", reports.report_mine, name="report_mine"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/review/", reports.report_review, name="report_review"),

@@ -44,10 +44,26 @@ class Department(models.Model):
         return self.name
 
 
-class BranchQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BranchQuerySet":
-        if roles.is_admin(user):
+class ScopedQuerySet(models.QuerySet):
+    """A queryset with its model's one scope (DESIGN.md "Who sees what"): `visible_to(user)` is
+    every row for the school admin, none for an anonymous or deactivated user, and what the
+    model's `scope(user)` says for anyone else. Views build every query of a user from it."""
+
+    admin_sees_all = True
+
+    def visible_to(self, user):
+        if self.admin_sees_all and roles.is_admin(user):
             return self
+        if not roles.is_active_user(user):
+            return self.none()
+        return self.scope(user)
+
+    def scope(self, user):
+        raise NotImplementedError
+
+
+class BranchQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "BranchQuerySet":
         return self.filter(pk__in=roles.branch_ids_readable(user))
 
 
@@ -192,15 +208,11 @@ class Role(models.TextChoices):
     SECRETARY = "secretary", _("Branch secretary")
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(ScopedQuerySet):
     def active(self) -> "MemberQuerySet":
         return self.filter(active=True, branch__isnull=False, user__is_active=True)
 
-    def visible_to(self, user) -> "MemberQuerySet":
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
+    def scope(self, user) -> "MemberQuerySet":
         return self.filter(Q(user=user) | Q(branch_id__in=roles.branch_ids_managed(user)))
 
 
@@ -308,14 +320,10 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext[:5]}"
 
 
-class MemberScopedQuerySet(models.QuerySet):
+class MemberScopedQuerySet(ScopedQuerySet):
     """Rows about one member: the member, their branch's secretary and leader, and admins."""
 
-    def visible_to(self, user) -> "MemberScopedQuerySet":
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
+    def scope(self, user) -> "MemberScopedQuerySet":
         return self.filter(
             Q(member__user=user) | Q(member__branch_id__in=roles.branch_ids_managed(user))
         )
@@ -387,10 +395,10 @@ def now_period(day) -> str:
     return f"{NOW_PREFIX}{day.isoformat()}"
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "NotificationQuerySet":
-        if not roles.is_active_user(user):
-            return self.none()
+class NotificationQuerySet(ScopedQuerySet):
+    admin_sees_all = False  # one's own notifications only
+
+    def scope(self, user) -> "NotificationQuerySet":
         return self.filter(recipient=user)
 
     def unread(self) -> "NotificationQuerySet":
@@ -463,16 +471,14 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("Lifted a lockout")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
     def delete(self):
         raise PermissionError("The audit log is append-only.")
 
-    def visible_to(self, user) -> "AppendOnlyQuerySet":
-        if roles.is_admin(user):
-            return self
+    def scope(self, user) -> "AppendOnlyQuerySet":
         return self.filter(branch_id__in=roles.branch_ids_managed(user))
 
 

@@ -37,9 +37,9 @@ def profile(user) -> Member | None:
         # The profile model is reached through the user's `member` relation: members/models.py
         # builds its querysets' `visible_to` on this module, so this module never imports it.
         Member = user._meta.get_field("member").related_model
-        # Not the leader's contact point: read on every request, only leaders need it
-        # (leader_branch_id reads it then); the join cost every other request 0.3 ms. get(),
-        # not first(): first() orders by the model's ordering (branch name, name), 0.13 ms more.
+        # Read on every request: without the leader's contact point (only leaders need it,
+        # leader_branch_id reads it then), and with get(), not first(), which would sort by the
+        # model's ordering (branch name, name). docs/performance.md items 6 and 13 measure both.
         try:
             cache["profile"] = Member.objects.select_related("branch").get(user=user)
         except Member.DoesNotExist:

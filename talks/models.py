@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Assignment, Category, Contact, current_contact_ids
 from members import roles
 from members.editing import editable_until
-from members.models import Branch, Member, evidence_path
+from members.models import Branch, Member, ScopedQuerySet, evidence_path
 
 
 class MustTalkCategory(models.TextChoices):
@@ -63,12 +63,8 @@ SUBKINDS_BY_CATEGORY: dict[str, list[str]] = {
 CONFIDENTIAL_CATEGORIES = {MustTalkCategory.CONDUCT}
 
 
-class MustTalkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MustTalkQuerySet":
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
+class MustTalkQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "MustTalkQuerySet":
         return self.filter(
             Q(branch_id__in=roles.branch_ids_managed(user))
             | Q(contact_id__in=current_contact_ids(user))
@@ -166,13 +162,9 @@ class ConfirmationState(models.TextChoices):
     DENIED = "denied", _("Denied by the contact")
 
 
-class TalkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TalkQuerySet":
+class TalkQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "TalkQuerySet":
         """The author; the contact's current member; the branch secretary, leader and admin."""
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
         return self.filter(
             Q(member__user=user)
             | Q(contact_id__in=current_contact_ids(user))
@@ -235,7 +227,7 @@ class TalkLog(models.Model):
     # made for, so an edited entry voids the links (and the answer) of the old text.
     version = models.PositiveIntegerField(default=1, editable=False)
     # R42: the contact's confirmation of this version, kept on the row so that every list
-    # shows it without a query per row (talks.confirmation writes it).
+    # shows it without a query per row (talks.services.confirmation writes it).
     confirmation_state = models.CharField(
         _("confirmation by the contact"),
         max_length=10,
@@ -257,8 +249,8 @@ class TalkLog(models.Model):
             models.Index(fields=["member", "date"]),
             models.Index(fields=["contact", "date"]),
             # School-wide month figures (school dashboard, reminders) read one month of every
-            # assignment: a range on date, answered from the index alone (an index-only scan,
-            # 7 → 2 ms for a month of a 3,000-member school; docs/performance.md).
+            # assignment: a range on date, answered from the index alone (an index-only scan;
+            # docs/performance.md measures it).
             models.Index(
                 fields=["date", "assignment", "is_talk", "is_work_report"],
                 name="talks_talklog_month_idx",
@@ -330,13 +322,9 @@ class OpinionStatus(models.TextChoices):
 OPEN_OPINION_STATUSES = [OpinionStatus.RECEIVED, OpinionStatus.FORWARDED, OpinionStatus.HANDLED]
 
 
-class OpinionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OpinionQuerySet":
+class OpinionQuerySet(ScopedQuerySet):
+    def scope(self, user) -> "OpinionQuerySet":
         """The branch queue: its secretary, committee, leader; a member sees what they conveyed."""
-        if roles.is_admin(user):
-            return self
-        if not roles.is_active_user(user):
-            return self.none()
         member = roles.branch_member(user)
         committee_branch = member.branch_id if member and member.is_committee else None
         return self.filter(
@@ -422,12 +410,10 @@ class OpinionStatusChange(models.Model):
         verbose_name_plural = _("opinion status changes")
 
 
-class BranchRecordQuerySet(models.QuerySet):
+class BranchRecordQuerySet(ScopedQuerySet):
     """Records of a branch that every member of it may read (symposiums, briefings)."""
 
-    def visible_to(self, user) -> "BranchRecordQuerySet":
-        if roles.is_admin(user):
-            return self
+    def scope(self, user) -> "BranchRecordQuerySet":
         return self.filter(branch_id__in=roles.branch_ids_readable(user))
 
 
@@ -558,7 +544,7 @@ class Briefing(models.Model):
 class TalkConfirmation(models.Model):
     """R42: one request to the contact to confirm a talk, answered at most once.
 
-    The link carries this row's id, the talk and its version, signed (talks.confirmation); the
+    The link carries this row's id, the talk and its version, signed (talks.services.confirmation); the
     row says until when it is valid and what the contact answered, from which address.
     """
 

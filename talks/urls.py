@@ -23,7 +23,7 @@ urlpatterns = [
     path("handbook/pdf/", handbook.handbook_pdf, name="handbook_pdf"),
     path("handbook/<int:member_pk>/", handbook.handbook, name="member_handbook"),
     path("handbook/<int:member_pk>/pdf/", handbook.handbook_pdf, name="member_handbook_pdf"),
-    # Secretary's and leader's side (branch_views): R43 queue, R51 events, R52, R54.
+    # Secretary's and leader's side: R43 queue, R51 events, R52, R54.
     path("branch/opinions/", opinions.opinion_queue, name="opinion_queue"),
     path("branch/opinions/new/", opinions.opinion_box_create, name="opinion_box_create"),
     path("branch/opinions/<int:pk>/", opinions.opinion_detail, name="opinion_detail"),

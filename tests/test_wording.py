@@ -88,7 +88,7 @@ ENGLISH_ALLOWED = {
 }
 
 # Written as they are on purpose: the roster file's column header, matched by name on import
-# (contacts/roster.py), which schools' own spreadsheets already use.
+# (contacts/services/roster.py), which schools' own spreadsheets already use.
 AS_WRITTEN = ("院系/教研室",)
 
 CHECKS = [

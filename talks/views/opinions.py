@@ -41,7 +41,7 @@ def _opinion_row(opinion: Opinion, today) -> dict:
 @login_required
 def opinion_queue(request):
     """R43: the queue, open ones first by age; a tab (?status=), a source and a search, 50 a
-    page (talks.lists: the Excel export reads the same filters). Committee: read-only."""
+    page (talks.selectors: the Excel export reads the same filters). Committee: read-only."""
     branch = access.readable_branch(request)
     filters = selectors.opinion_filters(request.GET)
     opinions = selectors.filter_opinions(

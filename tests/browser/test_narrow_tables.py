@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.demo import DEMO_PASSWORD, DemoBuilder
+from demo.builder import DEMO_PASSWORD, DemoBuilder
 from inspections.models import AssessmentExport, ExportStatus, Semester
 from inspections.selectors import inspections as inspection_selectors
 from inspections.services import assessments as assessment_services

@@ -1,6 +1,6 @@
 """Issue 17: members' WeCom accounts from the roster import (the optional column 企业微信账号).
 
-The roster imports members and contacts (contacts/roster.py); the column fills a member's
+The roster imports members and contacts (contacts/services/roster.py); the column fills a member's
 `wecom_userid`, the account their WeCom app messages go to. Uploaded with WebTest as the page
 sends the file; a bad value is an error in Chinese on its row of the preview, and nothing is
 written until every row is right. Files without the column import as before."""

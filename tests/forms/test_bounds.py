@@ -51,7 +51,7 @@ def test_finding9_every_date_field_is_bounded_and_carries_min_and_max(kwargs_for
             continue
         ahead = (where, name) in MAY_BE_AHEAD
         if not isinstance(field, BoundedDate) or field.not_future == ahead:
-            problems.append(f"{where}.{name}: use members.form_fields.PastDate/BoundedDate")
+            problems.append(f"{where}.{name}: use members.forms.PastDate/BoundedDate")
             continue
         form = cls(**kwargs_for(cls))
         html = str(form[name]) if not hasattr(form, "helper") else render_crispy_form(form)
@@ -67,7 +67,7 @@ def test_finding9_every_date_field_is_bounded_and_carries_min_and_max(kwargs_for
 
 def test_issue14_every_text_field_counts_line_breaks_as_the_browser_does():
     problems = [
-        f"{where}.{name}: use members.form_fields.Text (or formfield_callback = text_formfield)"
+        f"{where}.{name}: use members.forms.Text (or formfield_callback = text_formfield)"
         for where, _cls, name, field in _fields()
         if isinstance(field.widget, forms.Textarea) and not isinstance(field, Text)
     ]

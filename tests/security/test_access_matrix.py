@@ -198,7 +198,7 @@ MATRIX: dict[str, Row] = {
     "contacts:assistance_create": Row(pk("hardship"), only(404, member_a=200, secretary=200)),
     # Who read the contact's records: its branch secretary and the admin; others who may open the
     # contact get 403, the rest 404.
-    # Secretary's side of contacts (contacts/manage_views.py).
+    # Secretary's side of contacts (contacts/views/contacts.py).
     "contacts:manage_list": Row(expect=SECRETARY_PAGE, query=branch_query),
     "contacts:manage_create": Row(expect=SECRETARY_PAGE, query=branch_query),
     "contacts:pairing": Row(expect=SECRETARY_PAGE, query=branch_query),
@@ -253,7 +253,7 @@ MATRIX: dict[str, Row] = {
         lambda w: {"member_pk": w.member_a.pk},
         only(404, member_a=200, secretary=200, leader=200, admin=200),
     ),
-    # Secretary's and leader's side (talks/branch_views.py): R43, R51, R52, R54.
+    # Secretary's and leader's side (talks/views/): R43, R51, R52, R54.
     # Committee members read the queue and symposiums of their own branch (not write).
     "talks:opinion_queue": Row(expect=BRANCH_READ_PAGE, query=branch_query),
     "talks:opinion_box_create": Row(expect=SECRETARY_PAGE, query=branch_query),

@@ -3,7 +3,7 @@ role it answers 200 for, with every query parameter a view of the app reads set 
 value (months, semesters, branches, pages, events, contacts, periods, tabs, sorts,
 codes). The answer is a page (the value ignored), a redirect, a 403 or a 404, never a 500.
 
-A new view that parses a parameter without members.params.id_param or parse_month fails here.
+A new view that parses a parameter without members.web.id_param or parse_month fails here.
 """
 
 from __future__ import annotations

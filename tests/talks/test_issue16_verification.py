@@ -164,7 +164,7 @@ def test_r42_r43_demo_shows_every_confirmation_state(db, settings):
         recipient__username="demo-secretary", kind=NotificationKind.TALK_DENIED
     ).exists()
     # The receipt code the seed prints reads an answered box opinion back (typed as people do).
-    from inspections.demo import DEMO_RECEIPT_CODE
+    from demo.builder import DEMO_RECEIPT_CODE
 
     answered = selectors.lookup(DEMO_RECEIPT_CODE.lower().replace("0", "o"))
     assert answered is not None and answered.answer

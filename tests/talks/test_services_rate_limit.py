@@ -33,7 +33,7 @@ def test_r43_redis_down_leaves_the_box_open(client, branch, settings, caplog):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },
     }
-    with caplog.at_level("WARNING", logger="talks.public_views"):
+    with caplog.at_level("WARNING", logger="members.web"):
         response = client.post(reverse("public:branch_box", args=[branch.pk]), {"content": "一条"})
     assert response.status_code == 200
     assert Opinion.objects.count() == 1

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from inspections.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RECEIPT_CODE, DemoBuilder
+from demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DEMO_RECEIPT_CODE, DemoBuilder
 from members.models import Branch
 
 

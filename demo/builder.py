@@ -26,6 +26,17 @@ from contacts.models import (
     Contact,
     HardshipKind,
 )
+from inspections.models import (
+    CaseKind,
+    EthicsKind,
+    EthicsNote,
+    ExemplaryCase,
+    FrozenFigures,
+    ReportStatus,
+    Semester,
+    SemesterReport,
+)
+from inspections.services import reports as report_services
 from members.models import (
     Branch,
     Department,
@@ -57,37 +68,37 @@ from talks.models import (
 from talks.obligations import Month, months_between
 from talks.services.opinions import code_hash
 
-from .models import (
-    CaseKind,
-    EthicsKind,
-    EthicsNote,
-    ExemplaryCase,
-    FrozenFigures,
-    ReportStatus,
-    Semester,
-    SemesterReport,
-)
-
 DEMO_PASSWORD = "liaison-demo"
+
+
 # R43: the receipt code of one answered opinion of the first branch's box (demo only).
 DEMO_RECEIPT_CODE = "DEM0-C0DE-2026"
+
+
 DEMO_LOGINS = [
     ("demo-admin", "School administrator (all branches)"),
     ("demo-secretary", "Secretary of the first branch"),
     ("demo-member", "A member of the first branch"),
     ("demo-leader", "Leading cadre, contact point: the first branch"),
 ]
+
+
 MEMBERS_PER_BRANCH = 25
+
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
     "严覃武戴莫孔向汤"
 )
+
+
 GIVEN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅玉兰晓东文博子涵"
     "雨轩思远佳怡欣然浩然宇航梓萱诗琪俊杰嘉怡晨曦天宇家豪婷婷丹丹玲玲"
 )
+
+
 SUBJECTS = [
     "语文",
     "数学",
@@ -104,8 +115,14 @@ SUBJECTS = [
     "信息技术",
     "心理健康",
 ]
+
+
 OFFICES = ["教务处", "总务处", "学生处", "办公室", "图书馆"]
+
+
 PLACES = ["办公室", "教研室", "党员活动室", "校园操场", "食堂", "会议室", "电话联系"]
+
+
 TALK_TOPICS = [
     "交流了本学期的教学进度和备课中遇到的困难，约定下周一起听课。",
     "谈了家庭和工作的平衡，了解到孩子升学压力较大，给予了鼓励。",
@@ -116,6 +133,8 @@ TALK_TOPICS = [
     "交流了学习党的二十大精神的体会。",
     "听取了公开课准备情况的汇报，一起修改了教学设计。",
 ]
+
+
 OPINIONS = [
     "希望学校改善教师办公室的空调设备。",
     "建议减少非教学性的检查和填表任务。",
@@ -124,11 +143,15 @@ OPINIONS = [
     "建议图书馆延长开放时间。",
     "停车位紧张，希望统筹安排。",
 ]
+
+
 HARDSHIPS = [
     (HardshipKind.ILLNESS, "本人患慢性病，需长期治疗，医疗费用负担较重。"),
     (HardshipKind.FAMILY, "父母年迈多病，需要照顾，家中只有一人工作。"),
     (HardshipKind.ECONOMIC, "家庭收入较低，子女上大学费用压力大。"),
 ]
+
+
 LEADS = {
     FiveLeadKind.THEORY: "参加支部理论学习并作交流发言",
     FiveLeadKind.RESEARCH: "参与区级课题研究",
@@ -619,8 +642,6 @@ class DemoBuilder:
         self.bulk(SemesterReport, reports)
         # As a submission does: the figures of a handed-in report are frozen with it (the
         # review page shows them).
-        from .services import reports as report_services
-
         for semester in past[-3:]:
             if semester.end_on < self.today:
                 report_services.figures_freeze(
@@ -802,7 +823,7 @@ class DemoBuilder:
             )
 
     def flag_demo_denial(self, denied, branch, members) -> None:
-        """The secretary was told of the denial, as talks.confirmation tells them (its email
+        """The secretary was told of the denial, as talks.services.confirmation tells them (its email
         long sent)."""
         secretary = next(
             m for m in members if m.branch_id == branch.pk and m.role == Role.SECRETARY
