@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from crispy_forms.utils import render_crispy_form
 from django import forms
@@ -33,9 +32,8 @@ MAY_BE_AHEAD = {
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _fields():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category, Contact
@@ -20,10 +19,9 @@ TODAY = "2026-10-20"
 
 
 @pytest.fixture(autouse=True)
-def _today(settings):
+def _today(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def _get(app, name, who, *args, query=""):

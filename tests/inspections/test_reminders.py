@@ -4,7 +4,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -59,8 +58,10 @@ def test_r45_monthly_reminder_selection_queries_do_not_grow(branch):
     assert large - small == sent_large - sent_small, (small, large)
 
 
-def test_r45_secretary_gets_last_months_gaps_on_the_first(secretary, member_a, teacher_a):
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 5, tzinfo=SH), tick=False):
+def test_r45_secretary_gets_last_months_gaps_on_the_first(
+    secretary, member_a, teacher_a, frozen_time
+):
+    with frozen_time(2026, 12, 1, 0, 5):
         assert reminders.secretary_gaps_summary(datetime.date(2026, 12, 1)) == 1
     row = Notification.objects.get(kind=NotificationKind.GAPS_SUMMARY)
     assert row.recipient == secretary.user and row.period == "2026-11"
@@ -143,8 +144,10 @@ def test_r61_report_reminder_queries_do_not_grow_with_branches(db):
     assert large - sent_large == small - sent_small, (small, large)
 
 
-def test_r62_scheduled_inspection_in_july_mails_pdf_once(secretary, member_a, teacher_a):
-    with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 10, tzinfo=SH), tick=False):
+def test_r62_scheduled_inspection_in_july_mails_pdf_once(
+    secretary, member_a, teacher_a, frozen_time
+):
+    with frozen_time(2026, 7, 1, 0, 10):
         assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 1
         assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 0
     inspection = Inspection.objects.get()

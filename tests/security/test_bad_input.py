@@ -8,7 +8,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
@@ -25,9 +24,8 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -27,9 +26,8 @@ NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 @pytest.fixture

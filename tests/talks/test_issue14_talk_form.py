@@ -5,7 +5,6 @@ record kind defaults to a talk; the five-leads file lost on an error is said."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import FiveLeadActivity
@@ -16,9 +15,8 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _fill(form, contact, content="谈了本学期的教学安排。"):

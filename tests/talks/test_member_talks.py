@@ -5,7 +5,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category
@@ -19,9 +18,8 @@ NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 def post_talk(client, contact, **overrides):
@@ -109,9 +107,9 @@ def test_refused_post_shows_the_choices_again_with_the_contact_kept(
     assert f'<option value="{event.pk}"' in page
 
 
-def test_r45_future_is_judged_in_shanghai_time(client_for, member_a, teacher_a):
+def test_r45_future_is_judged_in_shanghai_time(client_for, member_a, teacher_a, frozen_time):
     # 2026-10-20 23:30 in Shanghai is still 15:30 UTC: "tomorrow" in Shanghai is refused.
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 23, 30, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 10, 20, 23, 30):
         response = post_talk(client_for(member_a), teacher_a, date="2026-10-21")
     _assert_error(response, "date", "cannot be in the future")
 

@@ -2,10 +2,8 @@
 inspection count those talks per member."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from inspections import services
@@ -13,14 +11,12 @@ from inspections.models import Semester
 from talks.models import TalkLog
 from tests.factories import TalkLogFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SH), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def test_r41_talk_form_marks_a_talk_as_explaining_policy(app, member_a, teacher_a):

@@ -4,7 +4,6 @@ confidential like R51 category 4 (RULES.md "Who may read what")."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import AuditAction, AuditLog
@@ -15,9 +14,8 @@ TEXT = "就上课迟到问题进行了批评教育，本人表示改正。"
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _log_criticism(app, member, contact, **values):

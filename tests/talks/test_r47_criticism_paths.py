@@ -6,7 +6,6 @@ still read it, as RULES.md "Who may read what" says."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
@@ -19,9 +18,8 @@ TEXT = "就多次体罚学生问题进行了批评教育，本人作了检讨。
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ event passes to the contact's new member with its deadline."""
 
 import datetime
 import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -22,11 +20,8 @@ D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(
-        datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    ):
-        yield
+def _frozen(frozen_time):
+    frozen_time(2026, 11, 20, 10, 0)
 
 
 def record(contact, by, **overrides):
