@@ -14,7 +14,6 @@ from talks.models import Opinion, OpinionStatus, TalkLog
 from tests.contacts.test_roster import GOOD, csv_bytes
 from tests.factories import ContactFactory, DepartmentFactory, TalkLogFactory
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TODAY = "2026-10-20"
 
 

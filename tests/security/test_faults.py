@@ -32,7 +32,7 @@ from members.tasks import sweep_notifications
 from talks import services
 from talks.models import Opinion, TalkLog
 from talks.services import talk_log_record
-from tests.factories import AssignmentFactory, MemberFactory
+from tests.factories import AssignmentFactory, MemberFactory, talk_post
 from tests.inspections.conftest import reset_pools, set_broker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -42,20 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def talk_data(contact, **overrides):
-    data = {
-        "contact": contact.pk,
-        "date": "2026-11-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈了教学安排。",
-        "aspects": ["work"],
-        "observation": "",
-        "must_talk_event": "",
-        "opinions": "希望增加教研时间\n食堂排队太久",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    return talk_post(
+        contact, **{"date": "2026-11-18", "opinions": "希望增加教研时间\n食堂排队太久", **overrides}
+    )
 
 
 def nothing_written():

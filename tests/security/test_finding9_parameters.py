@@ -5,7 +5,6 @@ semester, half-year and branch parameter answers a page (the value ignored) or a
 500. And the NUL-character error says the text has an invalid character, not that it is empty."""
 
 import datetime
-import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +14,7 @@ from django.urls import reverse
 from inspections.models import Semester
 from inspections.selectors import parse_month
 from talks.obligations import Month
+from tests.factories import talk_post
 
 NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 HOSTILE_MONTHS = [
@@ -108,15 +108,7 @@ def test_finding9_parse_month_still_reads_a_good_month():
 def test_finding9_nul_character_error_says_invalid_character(
     client_for, member_a, teacher_a, frozen_time
 ):
-    data = {
-        "contact": teacher_a.pk,
-        "date": "2026-10-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈话\x00内容",
-        "aspects": ["work"],
-        "submission_token": str(uuid.uuid4()),
-    }
+    data = talk_post(teacher_a, content="谈话\x00内容")
     with frozen_time(NOW):
         response = client_for(member_a).post(reverse("talks:talk_create"), data)
     body = response.content.decode()

@@ -11,9 +11,8 @@ from django.urls import reverse
 from contacts.models import Assignment
 from contacts.services import assignment_reassign
 from talks.models import TalkLog
-from tests.factories import TalkLogFactory, UserFactory
+from tests.factories import TalkLogFactory, UserFactory, fill_talk_form
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TEXT = "就多次体罚学生问题进行了批评教育，本人作了检讨。"
 
 
@@ -57,11 +56,7 @@ def test_r47_leader_reads_no_criticism_text_in_the_handbook_nor_ops_in_the_djang
     app, client_for, member_a, leader, teacher_a
 ):
     form = app.get(reverse("talks:talk_create"), user="member_a").forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-10-18"
-    form["content"] = TEXT
-    form["aspects"] = ["thought"]
-    form["is_criticism"] = True
+    fill_talk_form(form, teacher_a, content=TEXT, aspects=["thought"], is_criticism=True)
     form.submit("save").follow()
     talk = TalkLog.objects.get()
     handbook = client_for(leader).get(reverse("talks:member_handbook", args=[member_a.pk]))
