@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test import Client
@@ -24,6 +25,7 @@ from django.test import Client
 from contacts.models import Category
 from members.models import LeaderContactPoint, Role
 
+from .channel_standin import standin  # noqa: F401  (issue 17: the WeCom/DingTalk stand-in)
 from .factories import (
     AssignmentFactory,
     BranchFactory,
@@ -160,6 +162,15 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: the channel tests (issue 17) start without a
+    WeCom access token cached by another test, and leave none behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ on a real worker)."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from inspections import tasks
@@ -24,19 +23,11 @@ from members.models import (
     NotificationKind,
     SchoolChannels,
 )
-from tests.channel_standin import standin  # noqa: F401 (the fixture)
 from tests.factories import AssignmentFactory, MemberFactory, TalkLogFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 SEND = "/cgi-bin/message/send"
 TOKEN = "/cgi-bin/gettoken"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _set_up_school(app, admin):
@@ -63,7 +54,7 @@ def test_issue17_monthly_job_sends_one_wecom_message_per_member_who_chose_wecom(
     app,
     admin,
     branch,
-    standin,  # noqa: F811
+    standin,
     frozen_time,
 ):
     _set_up_school(app, admin)

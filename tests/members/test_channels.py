@@ -10,7 +10,6 @@ import urllib.parse
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from contacts.models import Assignment
@@ -27,18 +26,11 @@ from members.models import (
 )
 from tests.factories import MemberFactory, MustTalkEventFactory, TalkLogFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 SEND = "/cgi-bin/message/send"
 TOKEN = "/cgi-bin/gettoken"
 ROBOT = "/cgi-bin/webhook/send"
 DING = "/robot/send"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
