@@ -5,8 +5,6 @@ Bad values fail at start with ImproperlyConfigured instead of being guessed arou
 
 import ipaddress
 import os
-import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,7 +15,6 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -66,13 +63,11 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (see .env.example)")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghijk"
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if (DEBUG or TESTING) else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -81,9 +76,11 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 SCHOOL_NAME = env_str("SCHOOL_NAME", "示范学院")
 # Issue 17: the WeCom and DingTalk API bases (a proxy, or the tests' local stand-in); the keys
 # and secrets are entered in the app (school and branch settings), never a URL.
-WECOM_API_BASE = env_url("WECOM_API_BASE", "https://qyapi.weixin.qq.com", {"http", "https"}).rstrip(
-    "/"
-)
+WECOM_API_BASE = env_url(
+    "WECOM_API_BASE",
+    "https://qyapi.weixin.qq.com",
+    {"http", "https"},
+).rstrip("/")
 DINGTALK_API_BASE = env_url(
     "DINGTALK_API_BASE", "https://oapi.dingtalk.com", {"http", "https"}
 ).rstrip("/")
@@ -159,18 +156,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    if TESTING:
-        # Tests get a file, not Django's default shared-cache memory database: there a second
-        # connection (the embedded export's thread, a live server) meets a reader with
-        # "database table is locked" at once, a lock the busy timeout does not wait for, so
-        # those tests failed now and then. One file per test process (helpers run in
-        # parallel); WAL and no fsync keep it about as fast as memory.
-        DATABASES["default"]["TEST"] = {
-            "NAME": str(Path(tempfile.gettempdir()) / f"branch-liaison-test-{os.getpid()}.sqlite3")
-        }
-        DATABASES["default"]["OPTIONS"]["init_command"] = (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
-        )
+    # The tests' database file per process: tests/settings.py.
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The planner's default random_page_cost (4) prices an index lookup as on a spinning disk:
@@ -205,8 +191,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -244,8 +228,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Development and tests serve static files from the finders; production from collectstatic.
-STATIC_ROOT = None if (DEBUG or TESTING) else BASE_DIR / "staticfiles"
+# Development (and tests, tests/settings.py) serve static files from the finders; production from
+# collectstatic.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
 # Uploaded evidence lives outside static and is served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 MEDIA_URL = "/private-files-are-not-served-directly/"
@@ -254,7 +239,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -298,9 +283,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # Embedded mode (no worker): the school export, seconds to minutes of PDF rendering, runs in a
 # thread of the web process instead of inside the request, so its progress page shows what
-# production shows (inspections/services/assessments.py enqueue_export). Tests keep it in the request unless
-# they turn this on (a thread cannot see a test's open transaction).
-EXPORTS_IN_THREAD = not REDIS_URL and not TESTING
+# production shows (inspections/services/assessments.py enqueue_export). Tests keep it in the
+# request unless they turn this on (a thread cannot see a test's open transaction;
+# tests/settings.py).
+EXPORTS_IN_THREAD = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -324,8 +310,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
     },
     # The reminders below run every hour from 08:00 to 20:00 and each sends what is due "on or
-    # after its day, within its period, not yet sent" (inspections/services/reminders.py): an hour or a day
-    # with the worker, beat or broker down is caught up by the next run; one row per period.
+    # after its day, within its period, not yet sent" (inspections/services/reminders.py): an
+    # hour or a day with the worker, beat or broker down is caught up by the next run; one row per
+    # period.
     # Hourly from 08:00, every day: members whose month is incomplete, from their branch's
     # reminder day (default the 20th) to the month's end (R45).
     "monthly-reminders": {
@@ -376,7 +363,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_SECONDS = 30 * 60
-if not DEBUG and not TESTING:
+# Tests speak plain HTTP: tests/settings.py puts Django's defaults back.
+if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000

@@ -823,8 +823,8 @@ class DemoBuilder:
             )
 
     def flag_demo_denial(self, denied, branch, members) -> None:
-        """The secretary was told of the denial, as talks.services.confirmation tells them (its email
-        long sent)."""
+        """The secretary was told of the denial, as talks.services.confirmation tells them (its
+        email long sent)."""
         secretary = next(
             m for m in members if m.branch_id == branch.pk and m.role == Role.SECRETARY
         )

@@ -544,8 +544,9 @@ class Briefing(models.Model):
 class TalkConfirmation(models.Model):
     """R42: one request to the contact to confirm a talk, answered at most once.
 
-    The link carries this row's id, the talk and its version, signed (talks.services.confirmation); the
-    row says until when it is valid and what the contact answered, from which address.
+    The link carries this row's id, the talk and its version, signed
+    (talks.services.confirmation); the row says until when it is valid and what the contact
+    answered, from which address.
     """
 
     talk = models.ForeignKey(TalkLog, on_delete=models.CASCADE, related_name="confirmations")

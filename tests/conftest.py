@@ -13,8 +13,11 @@
 
 import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test import Client
@@ -22,6 +25,7 @@ from django.test import Client
 from contacts.models import Category
 from members.models import LeaderContactPoint, Role
 
+from .channel_standin import standin  # noqa: F401  (issue 17: the WeCom/DingTalk stand-in)
 from .factories import (
     AssignmentFactory,
     BranchFactory,
@@ -31,6 +35,8 @@ from .factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @receiver(connection_created)
@@ -158,6 +164,15 @@ def client_for(db):
     return make
 
 
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: the channel tests (issue 17) start without a
+    WeCom access token cached by another test, and leave none behind."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
@@ -196,3 +211,59 @@ def app(db, monkeypatch):
     mixin.renew_app()
     yield mixin.app
     mixin._unpatch_settings()
+
+
+def _shanghai(*when) -> datetime.datetime:
+    """(2026, 10, 20, 9), a date (its midnight) or a datetime → an aware datetime; the numbers,
+    the date and a naive datetime are local time in Asia/Shanghai (settings.TIME_ZONE)."""
+    if len(when) == 1 and isinstance(when[0], datetime.datetime):
+        moment = when[0]
+    elif len(when) == 1 and isinstance(when[0], datetime.date):
+        moment = datetime.datetime.combine(when[0], datetime.time())
+    else:
+        moment = datetime.datetime(*when)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+class _Frozen:
+    """What frozen_time(...) returns: the clock, standing still there."""
+
+    def __init__(self, coordinates, unwind):
+        self._coordinates = coordinates
+        self._unwind = unwind
+
+    def shift(self, delta: datetime.timedelta) -> None:
+        self._coordinates.shift(delta)
+
+    def move_to(self, *when) -> None:
+        self._coordinates.move_to(_shanghai(*when))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._unwind()
+
+
+@pytest.fixture
+def frozen_time():
+    """frozen_time(2026, 10, 20, 9) stops the clock at that Shanghai local time (tick=False)
+    until the test ends; also frozen_time(date) (its midnight) or frozen_time(datetime) (naive
+    ones are Shanghai time). A later call moves the clock again; `.shift(timedelta)` and
+    `.move_to(...)` on what it returns move it too. As `with frozen_time(...):` the clock goes
+    back, at the block's end, to where it was before the block (the real time if not frozen)."""
+    travels = []
+
+    def back_to(depth: int) -> None:
+        while len(travels) > depth:
+            travels.pop().stop()
+
+    def freeze(*when) -> _Frozen:
+        travel = time_machine.travel(_shanghai(*when), tick=False)
+        depth = len(travels)
+        coordinates = travel.start()
+        travels.append(travel)
+        return _Frozen(coordinates, lambda: back_to(depth))
+
+    yield freeze
+    back_to(0)

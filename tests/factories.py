@@ -1,6 +1,7 @@
 """A few factories; tests build the rest by hand so each case reads plainly."""
 
 import datetime
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
@@ -104,3 +105,38 @@ class MustTalkEventFactory(factory.django.DjangoModelFactory):
     confidential = factory.LazyAttribute(lambda e: e.category == "4")
     occurred_on = datetime.date(2026, 10, 1)
     due_on = factory.LazyAttribute(lambda e: e.occurred_on + datetime.timedelta(days=7))
+
+
+def talk_post(contact, **fields) -> dict:
+    """What the talk form (talks/forms.py TalkLogForm) posts for a talk with `contact`: on
+    2026-10-18 at the office, a talk and work report about work, a fresh submission token (the
+    same token twice is one talk, issue 14); `fields` replace or add fields."""
+    return {
+        "contact": contact.pk,
+        "date": "2026-10-18",
+        "place": "办公室",
+        "kind": "both",
+        "content": "谈了教学安排。",
+        "aspects": ["work"],
+        "observation": "",
+        "must_talk_event": "",
+        "opinions": "",
+        "submission_token": str(uuid.uuid4()),
+        **fields,
+    }
+
+
+def fill_talk_form(form, contact, **fields):
+    """Fill the talk form as the page renders it (django-webtest, `page.forms["talk-form"]`) as
+    a member types a talk with `contact`: the date 2026-10-18, a content, the aspect work;
+    `fields` set more or replace those. Returns the form."""
+    values = {
+        "contact": str(contact.pk),
+        "date": "2026-10-18",
+        "content": "谈了教学安排。",
+        "aspects": ["work"],
+        **fields,
+    }
+    for name, value in values.items():
+        form[name] = value
+    return form

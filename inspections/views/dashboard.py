@@ -249,7 +249,8 @@ def matrix_export(request, branch_id: int):
 
 @login_required
 def opinion_export(request, branch_id: int):
-    """The queue as its page shows it: the same tab (status), source and search (talks.selectors)."""
+    """The queue as its page shows it: the same tab (status), source and search
+    (talks.selectors)."""
     branch = access.managed_or_404(
         Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id
     )

@@ -10,7 +10,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from members.models import BranchChannels, Member, SchoolChannels
-from tests.channel_standin import standin  # noqa: F401 (the fixture)
 
 from .conftest import check_page, login, screenshot
 
@@ -34,7 +33,7 @@ def test_issue17_secretary_sets_up_the_group_robots_in_the_browser(
     live_server,
     open_page,
     secretary,
-    standin,  # noqa: F811
+    standin,
     size,
 ):
     page = open_page(*size)
@@ -94,7 +93,7 @@ def test_issue17_admin_sets_up_the_wecom_app_in_the_browser(
     open_page,
     admin,
     branch,
-    standin,  # noqa: F811
+    standin,
     size,
 ):
     page = open_page(*size)

@@ -3,10 +3,8 @@ reassign and end with history kept, R44 explained in the error; who may do it.""
 
 import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -16,14 +14,12 @@ from members.models import AuditLog
 from tests.factories import ContactFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def _english_and_frozen(settings):
+def _english_and_frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def _contact_data(**extra):

@@ -1,10 +1,8 @@
 """The contact's page (R31, R32, R51): the timeline, confidential text, assistance records."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import ActivistStageChange, Assignment, AssistanceRecord, Category
@@ -12,14 +10,12 @@ from members.models import AuditAction, AuditLog
 from tests.factories import AssignmentFactory, MustTalkEventFactory, TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings):
+def frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ import datetime
 import math
 import random
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category
@@ -16,14 +14,12 @@ from contacts.selectors import ContactData, MemberData, propose
 from tests.factories import ContactFactory, DepartmentFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def _english_and_frozen(settings):
+def _english_and_frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def test_r53_every_member_without_a_teacher_gets_one_first():

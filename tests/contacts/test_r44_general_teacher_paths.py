@@ -4,10 +4,8 @@ and the R53 pairing proposal leaves it over with the reason instead of proposing
 the proposal offered it and applying the proposal failed as a whole)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -20,12 +18,9 @@ D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def _frozen(settings):
+def _frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(
-        datetime.datetime(2026, 10, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    ):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ import csv
 import datetime
 import io
 import zipfile
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,12 +29,10 @@ GOOD = [MEMBER_ROW, TEACHER_ROW, ACTIVIST_ROW, HARDSHIP_ROW]
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings):
+def frozen(settings, frozen_time):
     """Assertions read the English source strings; the Chinese is checked elsewhere."""
     settings.LANGUAGE_CODE = "en"
-    when = datetime.datetime(2026, 10, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(when, tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture

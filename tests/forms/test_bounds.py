@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from crispy_forms.utils import render_crispy_form
 from django import forms
@@ -17,10 +16,10 @@ from django.urls import reverse
 from contacts.models import AssistanceRecord
 from members.forms import EARLIEST, BoundedDate, Text
 from talks.models import TalkLog
+from tests.factories import fill_talk_form
 
 from .test_form_walk import form_classes, kwargs_for  # noqa: F401  (a fixture)
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TODAY = datetime.date(2026, 10, 20)
 # Dates of things that are planned or ruled, not of what has happened: no `max`.
 MAY_BE_AHEAD = {
@@ -33,9 +32,8 @@ MAY_BE_AHEAD = {
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _fields():
@@ -113,10 +111,7 @@ def test_finding9_talk_date_out_of_bounds_is_refused_and_the_text_kept(
 ):
     form = app.get(reverse("talks:talk_create"), user=member_a.user.username).forms["talk-form"]
     assert form["date"].value == TODAY.isoformat()  # what happened defaults to today
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = day
-    form["content"] = "谈了本学期的教学安排"
-    form["aspects"] = ["work"]
+    fill_talk_form(form, teacher_a, date=day, content="谈了本学期的教学安排")
     res = form.submit("save")
     assert res.status_code == 200 and error in res.text
     assert res.forms["talk-form"]["content"].value == "谈了本学期的教学安排"

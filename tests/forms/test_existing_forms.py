@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category, Contact
@@ -15,15 +14,13 @@ from talks.models import Opinion, OpinionStatus, TalkLog
 from tests.contacts.test_roster import GOOD, csv_bytes
 from tests.factories import ContactFactory, DepartmentFactory, TalkLogFactory
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TODAY = "2026-10-20"
 
 
 @pytest.fixture(autouse=True)
-def _today(settings):
+def _today(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def _get(app, name, who, *args, query=""):

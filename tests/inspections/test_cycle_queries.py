@@ -1,10 +1,8 @@
 """R61/R62/R64 pages: each page's number of queries does not grow with the data (5 vs 50)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Category
@@ -20,14 +18,12 @@ from tests.factories import (
     TalkLogFactory,
 )
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 12, 20, 9, tzinfo=SH), tick=False):
-        yield
+def _frozen(frozen_time):
+    frozen_time(2026, 12, 20, 9)
 
 
 @pytest.fixture

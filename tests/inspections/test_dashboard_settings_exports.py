@@ -3,10 +3,8 @@ back with openpyxl, formula injection neutralised, every export audited)."""
 
 import datetime
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,14 +16,12 @@ from talks.models import Opinion
 from tests.factories import TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def _english_and_frozen(settings):
+def _english_and_frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def _settings_data(branch, **changes):

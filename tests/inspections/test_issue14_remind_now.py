@@ -6,10 +6,8 @@ person and kind a day, audited. WebTest submits the rendered checkboxes."""
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,15 +21,13 @@ from members.notify import send_one
 from ..factories import MustTalkEventFactory, TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY_PERIOD = "now:2026-10-20"
 
 
 @pytest.fixture(autouse=True)
-def _chinese_and_frozen(settings):
+def _chinese_and_frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "zh-hans"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture
@@ -121,7 +117,7 @@ def test_remind_now_a_stale_tick_is_refused_and_the_other_ticks_come_back(
     assert not Notification.objects.filter(period=TODAY_PERIOD).exists()
 
 
-def test_remind_now_at_most_once_per_person_and_kind_a_day(app, secretary, behind):
+def test_remind_now_at_most_once_per_person_and_kind_a_day(app, secretary, behind, frozen_time):
     first = _dashboard(app, secretary).forms["remind-form"]
     second = _dashboard(app, secretary).forms["remind-form"]  # another tab, opened before
     _tick(first, f"month:{behind.pk}")
@@ -137,7 +133,7 @@ def test_remind_now_at_most_once_per_person_and_kind_a_day(app, secretary, behin
     audit = AuditLog.objects.filter(object_repr="reminders sent now").order_by("-pk").first()
     assert audit.details == {"sent": [["report", behind.pk]], "skipped": [["month", behind.pk]]}
     # The next day the same reminder may be sent again.
-    with time_machine.travel(datetime.datetime(2026, 10, 21, 9, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 10, 21, 9):
         form = _dashboard(app, secretary).forms["remind-form"]
         _tick(form, f"month:{behind.pk}")
         form.submit("send_reminders").follow()

@@ -9,11 +9,8 @@ same on SQLite with eager Celery and on the services run; test_services_channels
 on a real worker)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 
 from inspections import tasks
@@ -26,20 +23,11 @@ from members.models import (
     NotificationKind,
     SchoolChannels,
 )
-from tests.channel_standin import standin  # noqa: F401 (the fixture)
 from tests.factories import AssignmentFactory, MemberFactory, TalkLogFactory
 
-pytestmark = pytest.mark.django_db
-SH = ZoneInfo("Asia/Shanghai")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 SEND = "/cgi-bin/message/send"
 TOKEN = "/cgi-bin/gettoken"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _set_up_school(app, admin):
@@ -66,7 +54,8 @@ def test_issue17_monthly_job_sends_one_wecom_message_per_member_who_chose_wecom(
     app,
     admin,
     branch,
-    standin,  # noqa: F811
+    standin,
+    frozen_time,
 ):
     _set_up_school(app, admin)
     chose = [MemberFactory(branch=branch) for _ in range(3)]
@@ -82,7 +71,7 @@ def test_issue17_monthly_job_sends_one_wecom_message_per_member_who_chose_wecom(
     _choose(app, done, userid="teacher.done")
     assert branch.reminder_day == 20
 
-    with time_machine.travel(datetime.datetime(2026, 11, 22, 9, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 22, 9):
         tasks.monthly_reminders("2026-11-22")
     sent = standin.sent(SEND)
 
@@ -107,9 +96,9 @@ def test_issue17_monthly_job_sends_one_wecom_message_per_member_who_chose_wecom(
     assert rows.count() == 3 and set(rows.values_list("state", flat=True)) == {EmailState.SENT}
 
     # The next hourly run, and one a week later with the sweep: nothing more reaches WeCom.
-    with time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 22, 10):
         tasks.monthly_reminders("2026-11-22")
-    with time_machine.travel(datetime.datetime(2026, 11, 29, 9, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 29, 9):
         tasks.monthly_reminders("2026-11-29")
         channels.sweep()
     assert len(standin.sent(SEND)) == 3

@@ -11,11 +11,11 @@ import subprocess
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from inspections import services
 from inspections.models import Assessment, AssessmentExport, Grade, Inspection, Semester
 from inspections.services import assessments as assessment_services
 from inspections.services import inspections as inspection_services
@@ -69,8 +69,8 @@ def school(secretary, member_a, member_b, other_branch_secretary, semester):
 
 
 @pytest.fixture
-def export(school, admin):
-    with time_machine.travel(NOW, tick=False):
+def export(school, admin, frozen_time):
+    with frozen_time(NOW):
         export = assessment_services.assessment_export_request(
             semester=school, branch=None, by=admin.user
         )
@@ -109,11 +109,11 @@ def test_r64_school_pdf_cover_summary_then_each_branch_numbered_over_the_whole(e
     assert "孙书记" in squashed("".join(pages[n] for n in chinese))
 
 
-def test_r64_stored_school_pdf_regenerates_byte_for_byte(export):
+def test_r64_stored_school_pdf_regenerates_byte_for_byte(export, frozen_time):
     """A stored PDF can be checked against a regeneration: fixed creation date (the export's
     start) and identifier (a hash of the content), the requester as the generator."""
     stored = export.file.read()
-    with time_machine.travel(NOW + datetime.timedelta(hours=5), tick=False):
+    with frozen_time(NOW + datetime.timedelta(hours=5)):
         again = assessment_services.assessment_export_pdf(
             export=AssessmentExport.objects.get(pk=export.pk)
         )
@@ -128,16 +128,16 @@ def test_r64_stored_school_pdf_regenerates_byte_for_byte(export):
     assert PdfReader(io.BytesIO(changed)).trailer["/ID"][0] != reader.trailer["/ID"][0]
 
 
-def test_r62_stored_inspection_pdf_regenerates_byte_for_byte(secretary, member_a, client_for):
-    with time_machine.travel(NOW, tick=False):
+def test_r62_stored_inspection_pdf_regenerates_byte_for_byte(
+    secretary, member_a, client_for, frozen_time
+):
+    with frozen_time(NOW):
         inspection = inspection_services.inspection_scheduled(
             branch=secretary.branch, half="2026H1", today=datetime.date(2026, 7, 15)
         )
     stored = Inspection.objects.get(pk=inspection.pk).pdf.read()
-    with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
-        regenerated = inspection_services.inspection_pdf(
-            inspection=Inspection.objects.get(pk=inspection.pk)
-        )
+    with frozen_time(NOW + datetime.timedelta(days=3)):
+        regenerated = services.inspection_pdf(inspection=Inspection.objects.get(pk=inspection.pk))
         served = body(
             client_for(secretary).get(reverse("inspections:inspection_pdf", args=[inspection.pk]))
         )
@@ -155,10 +155,10 @@ def test_r62_stored_inspection_pdf_regenerates_byte_for_byte(secretary, member_a
     ],
 )
 def test_issue18_every_pdf_names_its_generator_date_and_pages(
-    who, url_name, generator, request, school, client_for
+    who, url_name, generator, request, school, client_for, frozen_time
 ):
     person = request.getfixturevalue(who)
-    with time_machine.travel(NOW, tick=False):
+    with frozen_time(NOW):
         response = client_for(person).get(reverse(url_name), {"semester": school.pk})
     assert response.status_code == 200
     pages = page_texts(body(response))
@@ -168,21 +168,25 @@ def test_issue18_every_pdf_names_its_generator_date_and_pages(
         assert person.user.username not in text
 
 
-def test_issue18_same_request_twice_gives_the_same_bytes(secretary, school, client_for):
+def test_issue18_same_request_twice_gives_the_same_bytes(
+    secretary, school, client_for, frozen_time
+):
     client = client_for(secretary)
     url = reverse("inspections:assessment_branch_pdf")
-    with time_machine.travel(NOW, tick=False):
+    with frozen_time(NOW):
         first = body(client.get(url, {"semester": school.pk}))
         second = body(client.get(url, {"semester": school.pk}))
     assert first == second
 
 
-def test_r62_inspection_pdf_never_breaks_a_name_or_a_header(secretary, tmp_path, client_for):
+def test_r62_inspection_pdf_never_breaks_a_name_or_a_header(
+    secretary, tmp_path, client_for, frozen_time
+):
     """「向梓/丹」, 「完成/率」: each name and header stays on one line of the extracted text."""
     names = ["向梓丹", "欧阳明月", "司马相如"]
     for number, name in enumerate(names):
         MemberFactory(user=UserFactory(username=f"n{number}"), name=name, branch=secretary.branch)
-    with time_machine.travel(NOW, tick=False):
+    with frozen_time(NOW):
         inspection = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
@@ -256,7 +260,9 @@ def test_r64_formula_explained_with_the_branchs_own_weights(secretary, school, c
     assert "权重由数学组党支部设定（合计100）" in text
 
 
-def test_r52_symposium_minutes_pdf_downloaded_and_audited(secretary, member_a, client_for):
+def test_r52_symposium_minutes_pdf_downloaded_and_audited(
+    secretary, member_a, client_for, frozen_time
+):
     from members.models import AuditAction, AuditLog
     from talks.models import Symposium
 
@@ -273,7 +279,7 @@ def test_r52_symposium_minutes_pdf_downloaded_and_audited(secretary, member_a, c
     page = client.get(reverse("talks:symposium_detail", args=[symposium.pk])).content.decode()
     url = reverse("talks:symposium_pdf", args=[symposium.pk])
     assert url in page
-    with time_machine.travel(NOW, tick=False):
+    with frozen_time(NOW):
         response = client.get(url)
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(
         "数学组党支部-2026-05-04-座谈会纪要.pdf"

@@ -3,14 +3,12 @@ member with nothing due has no score and is graded by hand, an undecided state i
 undecided; one frozen set of figures per member and semester, read by report and score."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import scoring
+from inspections import scoring, services
 from inspections.models import FrozenFigures, Grade, Semester
 from inspections.selectors import assessments as assessment_selectors
 from inspections.services import assessments as assessment_services
@@ -20,12 +18,7 @@ from members.pdf import render_pdf
 from talks.obligations import Month, MonthState
 from tests.factories import TalkLogFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SH), tick=False)
 
 
 @pytest.fixture
@@ -43,11 +36,11 @@ def _pdf_text(context) -> str:
 
 
 def test_r45_r64_member_with_nothing_due_has_no_score_is_flagged_and_graded_by_hand(
-    member_a, member_b, teacher_a, secretary, semester
+    member_a, member_b, teacher_a, secretary, semester, frozen_time
 ):
     # member_a talked once in three months; member_b has no contact at all.
     TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 9, 10))
-    with at(2027, 2, 1, 9):
+    with frozen_time(2027, 2, 1, 9):
         rows = {
             a.member_id: a
             for a in assessment_services.assessments_compute(
@@ -59,11 +52,11 @@ def test_r45_r64_member_with_nothing_due_has_no_score_is_flagged_and_graded_by_h
     assert rows[member_b.pk].score is None
     assert rows[member_b.pk].figures["nothing_due"] is True
     assert rows[member_b.pk].figures["completion_rate"] is None
-    graded = assessment_services.assessment_grade(
+    graded = services.assessment_grade(
         assessment=rows[member_b.pk], grade=Grade.QUALIFIED, reason="", by=secretary.user
     )
     assert graded.grade == Grade.QUALIFIED and graded.grade_reason == ""
-    with at(2027, 2, 1, 9):
+    with frozen_time(2027, 2, 1, 9):
         context = assessment_selectors.assessment_pdf_context(
             semester=semester, branch=member_a.branch
         )
@@ -72,10 +65,10 @@ def test_r45_r64_member_with_nothing_due_has_no_score_is_flagged_and_graded_by_h
 
 
 def test_r64_ungraded_or_unfinished_semester_is_not_printed_as_not_met(
-    settings, member_a, teacher_a, semester
+    settings, member_a, teacher_a, semester, frozen_time
 ):
     settings.LANGUAGE_CODE = "zh-hans"
-    with at(2026, 12, 2, 9):  # semester not over, nobody graded
+    with frozen_time(2026, 12, 2, 9):  # semester not over, nobody graded
         assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
         context = assessment_selectors.assessment_pdf_context(
             semester=semester, branch=member_a.branch
@@ -86,9 +79,9 @@ def test_r64_ungraded_or_unfinished_semester_is_not_printed_as_not_met(
 
 
 def test_r45_december_on_2_december_is_not_yet_decided_on_the_dashboard(
-    client_for, secretary, member_a, teacher_a, semester
+    client_for, secretary, member_a, teacher_a, semester, frozen_time
 ):
-    with at(2026, 12, 2, 9):
+    with frozen_time(2026, 12, 2, 9):
         response = client_for(secretary).get(reverse("inspections:branch_home"))
     (row,) = [r for r in response.context["matrix"] if r["member"] == member_a]
     cells = {str(c["month"]): c["state"] for c in row["cells"]}
@@ -100,13 +93,13 @@ def test_r45_december_on_2_december_is_not_yet_decided_on_the_dashboard(
 
 
 def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
-    member_a, teacher_a, semester
+    member_a, teacher_a, semester, frozen_time
 ):
     """A month straddling the semester's end (January, the semester ending on the 15th)."""
     assignment = Assignment.objects.get(contact=teacher_a)
     for month in (9, 10, 11, 12):
         TalkLogFactory(assignment=assignment, date=D(2026, month, 10))
-    with at(2027, 1, 20, 9):  # January still in progress
+    with frozen_time(2027, 1, 20, 9):  # January still in progress
         report = report_services.semester_report_save(
             member=member_a, semester=semester, text="本学期联系情况", by=member_a.user
         )
@@ -116,7 +109,7 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
     assert frozen.source == FrozenFigures.Source.REPORT and frozen.figures == report.figures
 
     # 5 February: January is over and missing; the live figures would now say 0.8.
-    with at(2027, 2, 5, 9):
+    with frozen_time(2027, 2, 5, 9):
         rows = assessment_services.assessments_compute(
             semester=semester, branches=[member_a.branch]
         )
@@ -127,7 +120,7 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
     )
 
     # The inspection freezes the set again: the report and the score read the new one.
-    with at(2027, 2, 5, 9):
+    with frozen_time(2027, 2, 5, 9):
         inspection_services.inspection_generate(branch=member_a.branch, half="2026H2")
         rows = assessment_services.assessments_compute(
             semester=semester, branches=[member_a.branch]
@@ -141,8 +134,10 @@ def test_r64_score_reads_the_figures_frozen_at_submission_and_at_the_inspection(
     assert Month(2027, 1).__str__() in report.figures["months"]
 
 
-def test_r64_inspection_during_a_running_semester_freezes_nothing(member_a, teacher_a, semester):
+def test_r64_inspection_during_a_running_semester_freezes_nothing(
+    member_a, teacher_a, semester, frozen_time
+):
     """A running semester keeps following the data until its report is submitted."""
-    with at(2026, 12, 2, 9):
+    with frozen_time(2026, 12, 2, 9):
         inspection_services.inspection_generate(branch=member_a.branch, half="2026H2")
     assert not FrozenFigures.objects.exists()

@@ -4,10 +4,8 @@ test reads the PDF context only); a member with months due keeps a score."""
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from pypdf import PdfReader
@@ -19,7 +17,6 @@ from inspections.services import assessments as assessment_services
 from members.pdf import render_pdf
 from tests.factories import TalkLogFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
@@ -29,11 +26,11 @@ def semester(db):
 
 
 def test_r45_r64_nothing_due_is_flagged_without_score_on_the_list_and_in_the_pdf(
-    settings, app, member_a, member_b, teacher_a, secretary, semester
+    settings, app, member_a, member_b, teacher_a, secretary, semester, frozen_time
 ):
     settings.LANGUAGE_CODE = "zh-hans"
     TalkLogFactory(assignment=Assignment.objects.get(contact=teacher_a), date=D(2026, 9, 10))
-    with time_machine.travel(datetime.datetime(2027, 2, 1, 9, tzinfo=SH), tick=False):
+    with frozen_time(2027, 2, 1, 9):
         assessment_services.assessments_compute(semester=semester, branches=[member_a.branch])
         url = reverse("inspections:assessment_list") + f"?semester={semester.pk}"
         page = app.get(url, user=secretary.user.username)

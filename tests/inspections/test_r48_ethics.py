@@ -4,10 +4,8 @@ awards and promotion is not met, shown in the assessment PDF."""
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -18,14 +16,12 @@ from inspections.services import reports as report_services
 from members.models import AuditAction, AuditLog
 from members.pdf import render_pdf
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2027, 2, 1, 9, tzinfo=SH), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2027, 2, 1, 9)
 
 
 @pytest.fixture

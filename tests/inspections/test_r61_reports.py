@@ -1,10 +1,8 @@
 """R61: the semester report: member writes, system fills figures, submit, review, resubmit."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -13,8 +11,6 @@ from inspections.models import ReportStatus, Semester, SemesterReport
 from inspections.services import reports as report_services
 from members.models import Notification, NotificationKind
 from tests.factories import TalkLogFactory
-
-SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -32,12 +28,10 @@ def talks_a(member_a, teacher_a):
     return assignment
 
 
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SH), tick=False)
-
-
-def test_r61_figures_filled_from_obligations_at_submission(member_a, semester, talks_a):
-    with at(2026, 11, 5, 9):
+def test_r61_figures_filled_from_obligations_at_submission(
+    member_a, semester, talks_a, frozen_time
+):
+    with frozen_time(2026, 11, 5, 9):
         report = report_services.semester_report_save(
             member=member_a, semester=semester, text="本学期联系情况", by=member_a.user
         )
@@ -50,12 +44,14 @@ def test_r61_figures_filled_from_obligations_at_submission(member_a, semester, t
     assert report.is_late is False
 
 
-def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, member_b, semester):
+def test_r61_late_when_submitted_after_deadline_in_shanghai(
+    member_a, member_b, semester, frozen_time
+):
     # Deadline: 2027-01-15 + 14 days = 2027-01-29 (Asia/Shanghai calendar day).
     report = report_services.semester_report_save(
         member=member_a, semester=semester, text="汇报", by=member_a.user
     )
-    with at(2027, 1, 29, 23, 59):
+    with frozen_time(2027, 1, 29, 23, 59):
         on_time = report_services.semester_report_submit(report=report, by=member_a.user)
     assert on_time.is_late is False
     # 00:30 on the 30th in Shanghai is still the 29th in UTC: late all the same. (A first
@@ -63,7 +59,7 @@ def test_r61_late_when_submitted_after_deadline_in_shanghai(member_a, member_b, 
     other = report_services.semester_report_save(
         member=member_b, semester=semester, text="汇报", by=member_b.user
     )
-    with at(2027, 1, 30, 0, 30):
+    with frozen_time(2027, 1, 30, 0, 30):
         late = report_services.semester_report_submit(report=other, by=member_b.user)
     assert late.is_late is True
 
@@ -133,8 +129,10 @@ def test_r61_empty_text_is_refused_and_nothing_written(member_a, semester, clien
     assert not SemesterReport.objects.exists()
 
 
-def test_r61_member_page_shows_formula_and_running_score(member_a, semester, talks_a, client_for):
-    with at(2026, 11, 5, 9):
+def test_r61_member_page_shows_formula_and_running_score(
+    member_a, semester, talks_a, client_for, frozen_time
+):
+    with frozen_time(2026, 11, 5, 9):
         page = client_for(member_a).get(reverse("inspections:report_mine", args=[semester.pk]))
     assert page.status_code == 200
     running = page.context["running"]

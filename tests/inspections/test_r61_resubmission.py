@@ -5,7 +5,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from inspections.models import ReportStatus, Semester
@@ -22,17 +21,13 @@ def semester(db):
     return Semester.objects.create(name="2026秋", start_on=D(2026, 9, 1), end_on=D(2027, 1, 15))
 
 
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SH), tick=False)
-
-
-def _submit_return(member, secretary, semester, submitted, returned):
+def _submit_return(frozen_time, member, secretary, semester, submitted, returned):
     report = report_services.semester_report_save(
         member=member, semester=semester, text="汇报", by=member.user
     )
-    with at(*submitted):
+    with frozen_time(*submitted):
         report = report_services.semester_report_submit(report=report, by=member.user)
-    with at(*returned):
+    with frozen_time(*returned):
         report = report_services.semester_report_review(
             report=report, accept=False, comment="请补充五必谈情况", by=secretary.user
         )
@@ -40,41 +35,51 @@ def _submit_return(member, secretary, semester, submitted, returned):
 
 
 def test_r61_on_time_then_returned_and_resubmitted_after_the_deadline_is_not_late(
-    member_a, secretary, semester
+    member_a, secretary, semester, frozen_time
 ):
-    report = _submit_return(member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15))
+    report = _submit_return(
+        frozen_time, member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15)
+    )
     assert report.status == ReportStatus.RETURNED and report.resubmit_due_on == D(2027, 2, 4)
     note = Notification.objects.get(kind=NotificationKind.REPORT_REVIEWED)
     assert "2027-02-04" in note.body
-    with at(2027, 2, 3, 18):  # after the semester's deadline, within the return's own
+    with frozen_time(2027, 2, 3, 18):  # after the semester's deadline, within the return's own
         report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is False and report.resubmitted_late is False
     assert report.first_submitted_at == datetime.datetime(2027, 1, 20, 9, tzinfo=SH)
 
 
-def test_r61_resubmission_is_late_only_against_its_own_deadline(member_a, secretary, semester):
-    report = _submit_return(member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 21, 9))
-    with at(2027, 1, 29, 9):  # before the semester's deadline, after the return's (01-28)
+def test_r61_resubmission_is_late_only_against_its_own_deadline(
+    member_a, secretary, semester, frozen_time
+):
+    report = _submit_return(
+        frozen_time, member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 21, 9)
+    )
+    with frozen_time(2027, 1, 29, 9):  # before the semester's deadline, after the return's (01-28)
         report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is False and report.resubmitted_late is True
 
 
-def test_r61_a_late_first_submission_stays_late(member_a, secretary, semester):
-    report = _submit_return(member_a, secretary, semester, (2027, 1, 30, 9), (2027, 1, 31, 9))
+def test_r61_a_late_first_submission_stays_late(member_a, secretary, semester, frozen_time):
+    report = _submit_return(
+        frozen_time, member_a, secretary, semester, (2027, 1, 30, 9), (2027, 1, 31, 9)
+    )
     assert report.is_late is True
-    with at(2027, 2, 1, 9):
+    with frozen_time(2027, 2, 1, 9):
         report = report_services.semester_report_submit(report=report, by=member_a.user)
     assert report.is_late is True and report.resubmitted_late is False
 
 
-def test_r61_resubmission_days_is_a_branch_setting(app, secretary, member_a, semester):
+def test_r61_resubmission_days_is_a_branch_setting(app, secretary, member_a, semester, frozen_time):
     url = reverse("inspections:branch_settings", args=[secretary.branch_id])
     form = app.get(url, user=secretary.user.username).forms["settings-form"]
     assert form["resubmission_days"].value == "7"
     form["resubmission_days"] = "3"
     form.submit("save").follow()
     assert Branch.objects.get(pk=secretary.branch_id).resubmission_days == 3
-    report = _submit_return(member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15))
+    report = _submit_return(
+        frozen_time, member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15)
+    )
     assert report.resubmit_due_on == D(2027, 1, 31)
 
 
@@ -88,7 +93,9 @@ def test_r61_resubmission_days_out_of_range_is_refused_and_kept(app, secretary):
     assert Branch.objects.get(pk=secretary.branch_id).resubmission_days == 7
 
 
-def test_r61_member_page_shows_the_resubmission_deadline(client_for, member_a, secretary, semester):
-    _submit_return(member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15))
+def test_r61_member_page_shows_the_resubmission_deadline(
+    client_for, member_a, secretary, semester, frozen_time
+):
+    _submit_return(frozen_time, member_a, secretary, semester, (2027, 1, 20, 9), (2027, 1, 28, 15))
     page = client_for(member_a).get(reverse("inspections:report_mine", args=[semester.pk]))
     assert "2027-02-04" in page.content.decode()

@@ -2,10 +2,8 @@
 
 import datetime
 import subprocess
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -16,7 +14,6 @@ from inspections.services import inspections as inspection_services
 from talks.models import TalkLog
 from tests.factories import TalkLogFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 RARE = "翡翠鑫龘燊犇淼"  # uncommon CJK characters: tofu if the font lacks them
 
 
@@ -62,9 +59,9 @@ def test_r62_half_boundaries_in_shanghai():
 
 
 def test_r62_snapshot_is_frozen_and_regenerating_makes_a_new_version(
-    secretary, member_a, half_data
+    secretary, member_a, half_data, frozen_time
 ):
-    with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 1, tzinfo=SH), tick=False):
+    with frozen_time(2026, 7, 1, 0, 1):
         first = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )

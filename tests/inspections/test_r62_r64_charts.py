@@ -4,10 +4,8 @@ school export's continuous page numbers."""
 import datetime
 import re
 import subprocess
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -17,8 +15,6 @@ from inspections.models import AssessmentExport, Semester
 from inspections.services import assessments as assessment_services
 from inspections.services import inspections as inspection_services
 from tests.factories import MemberFactory, TalkLogFactory
-
-SH = ZoneInfo("Asia/Shanghai")
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -34,10 +30,10 @@ def svgs(html: str) -> list[str]:
 
 
 @pytest.fixture
-def inspection(secretary, member_a, member_b, teacher_a):
+def inspection(secretary, member_a, member_b, teacher_a, frozen_time):
     assignment = Assignment.objects.get(contact=teacher_a)
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 3, 10))
-    with time_machine.travel(datetime.datetime(2026, 7, 1, 0, 1, tzinfo=SH), tick=False):
+    with frozen_time(2026, 7, 1, 0, 1):
         return inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )
@@ -134,14 +130,14 @@ def test_r62_inspection_stored_before_monthly_figures_still_renders(
 
 
 def test_r45_r62_inspection_during_the_half_gives_its_running_month_no_rate(
-    secretary, member_a, teacher_a
+    secretary, member_a, teacher_a, frozen_time
 ):
     """Generated on 3 June for the first half: member_a's June talk makes June "complete" for
     him, but June still runs, so the chart shows it as not yet decided, never as 100%."""
     assignment = Assignment.objects.get(contact=teacher_a)
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 5, 10))
     TalkLogFactory(assignment=assignment, date=datetime.date(2026, 6, 2))
-    with time_machine.travel(datetime.datetime(2026, 6, 3, 9, tzinfo=SH), tick=False):
+    with frozen_time(2026, 6, 3, 9):
         inspection = inspection_services.inspection_generate(
             branch=secretary.branch, half="2026H1", by=secretary.user
         )

@@ -5,25 +5,18 @@ The existing test covers "running and ungraded" at once, which a rule checking o
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from pypdf import PdfReader
 
-from inspections import scoring
+from inspections import scoring, services
 from inspections.models import Grade, Semester
 from inspections.selectors import assessments as assessment_selectors
 from inspections.services import assessments as assessment_services
 from inspections.services import reports as report_services
 from members.pdf import render_pdf
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SH), tick=False)
 
 
 @pytest.fixture
@@ -37,15 +30,15 @@ def _conditions(semester, branch):
 
 
 def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
-    settings, secretary, member_a, teacher_a, semester
+    settings, secretary, member_a, teacher_a, semester, frozen_time
 ):
     settings.LANGUAGE_CODE = "zh-hans"
-    with at(2027, 1, 20, 9):  # member_a's report is in: only the grade is missing
+    with frozen_time(2027, 1, 20, 9):  # member_a's report is in: only the grade is missing
         report = report_services.semester_report_save(
             member=member_a, semester=semester, text="汇报", by=member_a.user
         )
         report_services.semester_report_submit(report=report, by=member_a.user)
-    with at(2027, 2, 1, 9):  # the semester is over
+    with frozen_time(2027, 2, 1, 9):  # the semester is over
         rows = {
             a.member_id: a
             for a in assessment_services.assessments_compute(
@@ -61,8 +54,8 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
     assert "不符合" not in text and "尚未确定" in text
 
     # Graded while the semester runs: still undecided until it ends.
-    with at(2027, 1, 10, 9):
-        assessment_services.assessment_grade(
+    with frozen_time(2027, 1, 10, 9):
+        services.assessment_grade(
             assessment=rows[member_a.pk],
             grade=Grade.QUALIFIED,
             reason="全年听课记录完整",
@@ -70,7 +63,7 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
         )
         _, conditions = _conditions(semester, member_a.branch)
     assert conditions[member_a.pk] == scoring.Condition.UNDECIDED
-    with at(2027, 2, 1, 9):
+    with frozen_time(2027, 2, 1, 9):
         _, conditions = _conditions(semester, member_a.branch)
     assert conditions[member_a.pk] == scoring.Condition.MET
     assert conditions[secretary.pk] == scoring.Condition.UNDECIDED  # still ungraded

@@ -4,9 +4,7 @@ run sends nothing, the next period sends again. Time is frozen in Asia/Shanghai 
 tasks are called without a day, as beat (or a redelivery the next morning) calls them."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.core import mail
 
 from inspections import tasks
@@ -14,28 +12,22 @@ from inspections.models import Inspection, Semester
 from members.models import Notification, NotificationKind
 from tests.factories import AssignmentFactory, MustTalkEventFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 
-
-def at(year, month, day, hour=8, minute=0):
-    return time_machine.travel(
-        datetime.datetime(year, month, day, hour, minute, tzinfo=SH), tick=False
-    )
-
-
-def test_r45_monthly_reminder_missed_on_the_20th_is_sent_on_the_21st(member_a, member_b, teacher_a):
+def test_r45_monthly_reminder_missed_on_the_20th_is_sent_on_the_21st(
+    member_a, member_b, teacher_a, frozen_time
+):
     AssignmentFactory(member=member_b)
-    with at(2026, 11, 19):
+    with frozen_time(2026, 11, 19, 8):
         assert tasks.monthly_reminders() == 0  # before the reminder day
     # The 20th: worker down, nothing ran.
-    with at(2026, 11, 21, 9):
+    with frozen_time(2026, 11, 21, 9):
         assert tasks.monthly_reminders() == 2
         assert tasks.monthly_reminders() == 0
-    with at(2026, 11, 30, 20):
+    with frozen_time(2026, 11, 30, 20):
         assert tasks.monthly_reminders() == 0  # still the same period
-    with at(2026, 12, 1):
+    with frozen_time(2026, 12, 1, 8):
         assert tasks.monthly_reminders() == 0  # December's reminder day is not reached yet
-    with at(2026, 12, 20):
+    with frozen_time(2026, 12, 20, 8):
         assert tasks.monthly_reminders() == 2
     periods = sorted(Notification.objects.values_list("period", flat=True))
     assert periods == ["2026-11", "2026-11", "2026-12", "2026-12"]
@@ -43,14 +35,14 @@ def test_r45_monthly_reminder_missed_on_the_20th_is_sent_on_the_21st(member_a, m
 
 
 def test_r45_gaps_summary_missed_on_the_first_is_sent_later_in_the_month(
-    secretary, member_a, teacher_a
+    secretary, member_a, teacher_a, frozen_time
 ):
-    with at(2026, 12, 3, 7, 30):
+    with frozen_time(2026, 12, 3, 7, 30):
         assert tasks.gaps_summary() == 1
         assert tasks.gaps_summary() == 0
-    with at(2026, 12, 31, 20, 30):
+    with frozen_time(2026, 12, 31, 20, 30):
         assert tasks.gaps_summary() == 0
-    with at(2027, 1, 1, 7, 30):
+    with frozen_time(2027, 1, 1, 7, 30):
         assert tasks.gaps_summary() == 1
     assert sorted(
         Notification.objects.filter(kind=NotificationKind.GAPS_SUMMARY).values_list(
@@ -59,7 +51,9 @@ def test_r45_gaps_summary_missed_on_the_first_is_sent_later_in_the_month(
     ) == ["2026-11", "2026-12"]
 
 
-def test_r51_must_talk_digest_caught_up_within_the_day_and_sent_again_next_day(member_a, teacher_a):
+def test_r51_must_talk_digest_caught_up_within_the_day_and_sent_again_next_day(
+    member_a, teacher_a, frozen_time
+):
     MustTalkEventFactory(
         contact=teacher_a,
         member=member_a,
@@ -67,11 +61,11 @@ def test_r51_must_talk_digest_caught_up_within_the_day_and_sent_again_next_day(m
         due_on=datetime.date(2026, 11, 8),
     )
     # 08:10 missed (broker down): the 09:10 run sends the day's digest.
-    with at(2026, 11, 26, 9, 10):
+    with frozen_time(2026, 11, 26, 9, 10):
         assert tasks.musttalk_reminders() == 1
-    with at(2026, 11, 26, 20, 10):
+    with frozen_time(2026, 11, 26, 20, 10):
         assert tasks.musttalk_reminders() == 0
-    with at(2026, 11, 27, 8, 10):
+    with frozen_time(2026, 11, 27, 8, 10):
         assert tasks.musttalk_reminders() == 1
     assert list(Notification.objects.order_by("period").values_list("period", flat=True)) == [
         "2026-11-26",
@@ -79,23 +73,23 @@ def test_r51_must_talk_digest_caught_up_within_the_day_and_sent_again_next_day(m
     ]
 
 
-def test_r61_report_reminder_windows_catch_up_a_missed_day(member_a, member_b):
+def test_r61_report_reminder_windows_catch_up_a_missed_day(member_a, member_b, frozen_time):
     Semester.objects.create(
         name="2026秋", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 15)
     )
     # Deadline 2027-01-29: the windows open on the 22nd (7 days before) and the 28th (1 day).
-    with at(2027, 1, 21):
+    with frozen_time(2027, 1, 21, 8):
         assert tasks.report_reminders() == 0
     # The 22nd and 23rd were missed.
-    with at(2027, 1, 24):
+    with frozen_time(2027, 1, 24, 8):
         assert tasks.report_reminders() == 2
         assert tasks.report_reminders() == 0
-    with at(2027, 1, 27):
+    with frozen_time(2027, 1, 27, 8):
         assert tasks.report_reminders() == 0
     # The 28th was missed too: the deadline day still catches up the one-day reminder.
-    with at(2027, 1, 29):
+    with frozen_time(2027, 1, 29, 8):
         assert tasks.report_reminders() == 2
-    with at(2027, 1, 30):
+    with frozen_time(2027, 1, 30, 8):
         assert tasks.report_reminders() == 0  # past the deadline: no window
     periods = Notification.objects.values_list("period", flat=True)
     assert sorted(set(periods)) == [
@@ -106,13 +100,13 @@ def test_r61_report_reminder_windows_catch_up_a_missed_day(member_a, member_b):
 
 
 def test_r62_scheduled_inspection_missed_on_the_first_is_made_later_that_month(
-    secretary, member_a, teacher_a
+    secretary, member_a, teacher_a, frozen_time
 ):
-    with at(2026, 7, 3, 6):
+    with frozen_time(2026, 7, 3, 6):
         assert tasks.scheduled_inspections() == 1
-    with at(2026, 7, 31, 20):
+    with frozen_time(2026, 7, 31, 20):
         assert tasks.scheduled_inspections() == 0
-    with at(2026, 8, 1, 6):
+    with frozen_time(2026, 8, 1, 6):
         assert tasks.scheduled_inspections() == 0  # not an inspection month
     (inspection,) = Inspection.objects.all()
     assert inspection.half == "2026H1" and inspection.pdf

@@ -33,7 +33,6 @@ from members.models import (
     SchoolChannels,
 )
 from members.tasks import sweep_notifications
-from tests.channel_standin import standin  # noqa: F401 (the fixture)
 from tests.factories import AssignmentFactory, MemberFactory
 
 from .conftest import wait_for
@@ -113,7 +112,7 @@ def _delivered(requests: list[dict]) -> list[dict]:
 @pytest.mark.parametrize("taken", [False, True], ids=["before-wecom-took-it", "after"])
 def test_issue17_worker_killed_mid_batch_of_wecom_sends_each_message_reaches_wecom_once(
     celery_app,
-    standin,  # noqa: F811
+    standin,
     branch,
     taken,
 ):

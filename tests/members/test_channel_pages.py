@@ -5,7 +5,6 @@ write-only, masked, never in the audit log or the logs."""
 import logging
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,15 +23,10 @@ from members.models import (
 )
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 ROBOT_KEY = "0a1b2c3d-robot-key-5678"
 DING_TOKEN = "d1n9t0k3nABCDEF0123456789"
 DING_SECRET = "SECabcdefghijklmnop9876"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def _branch_page(app, secretary):

@@ -6,15 +6,14 @@ import datetime
 import hashlib
 import hmac
 import urllib.parse
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from contacts.models import Assignment
+from inspections import reminders
 from inspections.services import reminders as reminder_services
 from members import channels, notify
 from members.models import (
@@ -28,19 +27,11 @@ from members.models import (
 )
 from tests.factories import MemberFactory, MustTalkEventFactory, TalkLogFactory
 
-pytestmark = pytest.mark.django_db
-SH = ZoneInfo("Asia/Shanghai")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 SEND = "/cgi-bin/message/send"
 TOKEN = "/cgi-bin/gettoken"
 ROBOT = "/cgi-bin/webhook/send"
 DING = "/robot/send"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -113,15 +104,17 @@ def test_issue17_wecom_textcard_exact_payload_and_token_cached(standin, school, 
     assert len(standin.sent(SEND)) == 2
 
 
-def test_issue17_wecom_token_refreshed_early_before_it_expires(standin, school, member_a, member_b):
+def test_issue17_wecom_token_refreshed_early_before_it_expires(
+    standin, school, member_a, member_b, frozen_time
+):
     _with_wecom(member_a)
     _with_wecom(member_b, "zhang")
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
+    with frozen_time(start):
         _note(member_a)
         notify.send_pending(Notification.objects.all())
     # 7,200 s valid; refreshed 300 s early: at 6,950 s a new token is fetched.
-    with time_machine.travel(start + datetime.timedelta(seconds=6950), tick=False):
+    with frozen_time(start + datetime.timedelta(seconds=6950)):
         _note(member_b)
         notify.send_pending(Notification.objects.all())
     assert len(standin.sent(TOKEN)) == 2
@@ -173,7 +166,7 @@ def test_issue17_unknown_wecom_user_fails_for_good_with_the_reason(
     ],
 )
 def test_issue17_temporary_failures_retry_with_growing_backoff(
-    standin, school, member_a, answer, reason
+    standin, school, member_a, answer, reason, frozen_time
 ):
     _with_wecom(member_a)
     standin.plan(SEND, [answer, answer])
@@ -185,19 +178,19 @@ def test_issue17_temporary_failures_retry_with_growing_backoff(
     first_wait = row.next_attempt_at - timezone.now()
     assert datetime.timedelta(minutes=1) < first_wait <= datetime.timedelta(minutes=2)
     assert channels.send_due() == 0  # not due yet
-    with time_machine.travel(row.next_attempt_at + datetime.timedelta(seconds=1), tick=False):
+    with frozen_time(row.next_attempt_at + datetime.timedelta(seconds=1)):
         channels.send_due()
         row.refresh_from_db()
         assert row.state == EmailState.PENDING and row.attempts == 2
         assert row.next_attempt_at - timezone.now() == datetime.timedelta(minutes=4)
-    with time_machine.travel(row.next_attempt_at + datetime.timedelta(seconds=1), tick=False):
+    with frozen_time(row.next_attempt_at + datetime.timedelta(seconds=1)):
         channels.send_due()  # the stand-in answers success again
     row.refresh_from_db()
     assert row.state == EmailState.SENT and len(standin.sent(SEND)) == 3
 
 
 def test_issue17_a_card_resent_after_a_lost_answer_is_the_same_card_wecom_drops(
-    standin, school, member_a
+    standin, school, member_a, frozen_time
 ):
     """WeCom took the first send but its answer never came (a timeout): the retry is the very
     same card with the duplicate check on, which WeCom drops instead of delivering it twice."""
@@ -207,7 +200,7 @@ def test_issue17_a_card_resent_after_a_lost_answer_is_the_same_card_wecom_drops(
     notify.send_pending(Notification.objects.all())
     row = ChannelMessage.objects.get()
     assert row.state == EmailState.PENDING and row.last_error == "timeout"
-    with time_machine.travel(row.next_attempt_at + datetime.timedelta(seconds=1), tick=False):
+    with frozen_time(row.next_attempt_at + datetime.timedelta(seconds=1)):
         channels.send_due()
     first, retry = standin.sent(SEND)
     assert first["body"] == retry["body"]
@@ -223,14 +216,14 @@ def test_issue17_a_card_resent_after_a_lost_answer_is_the_same_card_wecom_drops(
     assert len(tests) == 2 and all("enable_duplicate_check" not in t["body"] for t in tests)
 
 
-def test_issue17_gives_up_after_the_last_attempt(standin, school, member_a):
+def test_issue17_gives_up_after_the_last_attempt(standin, school, member_a, frozen_time):
     _with_wecom(member_a)
     standin.plan(SEND, [503] * channels.MAX_ATTEMPTS)
     _note(member_a)
     notify.send_pending(Notification.objects.all())
     for _attempt in range(channels.MAX_ATTEMPTS - 1):
         row = ChannelMessage.objects.get()
-        with time_machine.travel(row.next_attempt_at + datetime.timedelta(seconds=1), tick=False):
+        with frozen_time(row.next_attempt_at + datetime.timedelta(seconds=1)):
             channels.send_due()
     row = ChannelMessage.objects.get()
     assert row.state == EmailState.FAILED and row.last_error == "HTTP 503"
@@ -319,7 +312,7 @@ def test_issue17_robot_bad_key_fails_for_good_with_the_reason(standin, robots, s
     assert len(standin.sent(ROBOT)) == len(standin.sent(DING)) == 1
 
 
-def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch):
+def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch, frozen_time):
     robots.dingtalk_token = ""
     robots.save()
     for n in range(25):
@@ -333,15 +326,15 @@ def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch):
             text="x",
         )
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
+    with frozen_time(start):
         channels.send_due()
     assert len(standin.sent(ROBOT)) == 20
     waiting = ChannelMessage.objects.filter(state=EmailState.PENDING)
     assert waiting.count() == 5 and set(waiting.values_list("attempts", flat=True)) == {0}
     assert all(w.next_attempt_at >= start + datetime.timedelta(seconds=60) for w in waiting)
-    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+    with frozen_time(start + datetime.timedelta(seconds=30)):
         assert channels.send_due() == 0
-    with time_machine.travel(start + datetime.timedelta(seconds=62), tick=False):
+    with frozen_time(start + datetime.timedelta(seconds=62)):
         channels.send_due()
     assert len(standin.sent(ROBOT)) == 25
     # DingTalk's own "too fast" answer waits at least a minute.
@@ -355,7 +348,7 @@ def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch):
         title="t",
         text="x",
     )
-    with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
+    with frozen_time(start + datetime.timedelta(minutes=10)):
         channels.send_due()
         late = ChannelMessage.objects.get(period="late")
         assert late.state == EmailState.PENDING
@@ -363,7 +356,7 @@ def test_issue17_robot_sends_at_most_twenty_a_minute(standin, robots, branch):
 
 
 def test_issue17_no_contact_name_or_confidential_text_reaches_the_apis(
-    standin, school, robots, secretary, member_a, teacher_a, hardship_a
+    standin, school, robots, secretary, member_a, teacher_a, hardship_a, frozen_time
 ):
     robots.mention_members = True
     robots.save()
@@ -381,10 +374,10 @@ def test_issue17_no_contact_name_or_confidential_text_reaches_the_apis(
         due_on=datetime.date(2026, 11, 27),
         note="保密说明",
     )
-    with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 26, 9):
         reminder_services.monthly_member_reminders(datetime.date(2026, 11, 26))
-        reminder_services.musttalk_reminders(datetime.date(2026, 11, 26))
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=SH), tick=False):
+        reminders.musttalk_reminders(datetime.date(2026, 11, 26))
+    with frozen_time(2026, 12, 1, 9):
         reminder_services.secretary_gaps_summary(datetime.date(2026, 12, 1))
     assert len(standin.sent(SEND)) >= 3 and standin.sent(ROBOT) and standin.sent(DING)
     everything = "\n".join(r["raw"] + r["raw_query"] for r in standin.requests)

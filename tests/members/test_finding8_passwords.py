@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -144,9 +143,9 @@ def test_finding8_a_new_link_voids_the_old_one(app, secretary, member_a):
     assert can_log_in("member_a", NEW)
 
 
-def test_finding8_the_link_expires_after_72_hours(app, secretary, member_a):
+def test_finding8_the_link_expires_after_72_hours(app, secretary, member_a, frozen_time):
     start = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
-    with time_machine.travel(start, tick=False) as traveller:
+    with frozen_time(start) as traveller:
         url = link_of(issue_link(app, secretary, member_a))
         traveller.shift(datetime.timedelta(hours=71, minutes=59))
         assert "password-set-form" in app.get(url, user=None).maybe_follow().forms

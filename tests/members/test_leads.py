@@ -1,25 +1,21 @@
 """R46 five leads: record, list, edit; evidence files checked by content and served with care."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import AuditAction, AuditLog, FiveLeadActivity
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings):
+def frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def post_lead(client, url=None, **overrides):

@@ -44,6 +44,7 @@ def test_settings_fail_loudly_on_bad_values(env, tmp_path):
     import os
 
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    clean["DJANGO_SETTINGS_MODULE"] = "branch_liaison.settings"  # the app's, not the tests'
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         env={**clean, **env},

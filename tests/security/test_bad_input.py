@@ -8,7 +8,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
@@ -18,38 +17,20 @@ from hypothesis import strategies as st
 
 from members.models import AuditAction, AuditLog
 from talks.models import Opinion, TalkLog
-from tests.factories import TalkLogFactory
+from tests.factories import TalkLogFactory, talk_post
 
 NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 @pytest.fixture
 def author(client_for, member_a, teacher_a):
     return client_for(member_a)
-
-
-def talk_data(contact, **overrides):
-    data = {
-        "contact": contact.pk,
-        "date": "2026-10-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈了教学安排。",
-        "aspects": ["work"],
-        "observation": "",
-        "must_talk_event": "",
-        "opinions": "",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
 
 
 def nothing_written():
@@ -59,13 +40,13 @@ def nothing_written():
 
 def test_a_body_over_the_upload_limit_is_a_400_not_a_500(author, teacher_a):
     huge = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 1024)
-    response = author.post(reverse("talks:talk_create"), talk_data(teacher_a, content=huge))
+    response = author.post(reverse("talks:talk_create"), talk_post(teacher_a, content=huge))
     assert response.status_code == 400
     assert nothing_written()
 
 
 def test_too_many_fields_is_a_400_not_a_500(author, teacher_a):
-    data = talk_data(teacher_a)
+    data = talk_post(teacher_a)
     data.update({f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)})
     response = author.post(reverse("talks:talk_create"), data)
     assert response.status_code == 400
@@ -75,7 +56,7 @@ def test_too_many_fields_is_a_400_not_a_500(author, teacher_a):
 @pytest.mark.parametrize("field", ["content", "place", "opinions"])
 def test_nul_characters_are_a_field_error(author, teacher_a, field):
     response = author.post(
-        reverse("talks:talk_create"), talk_data(teacher_a, **{field: "谈话\x00内容"})
+        reverse("talks:talk_create"), talk_post(teacher_a, **{field: "谈话\x00内容"})
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -98,7 +79,7 @@ def test_invalid_utf8_in_a_post_body_is_not_a_500(author, teacher_a):
 
 @pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "0000-00-00", "2026-10-18T99"])
 def test_impossible_dates_are_a_field_error(author, teacher_a, day):
-    response = author.post(reverse("talks:talk_create"), talk_data(teacher_a, date=day))
+    response = author.post(reverse("talks:talk_create"), talk_post(teacher_a, date=day))
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
     assert nothing_written()

@@ -16,11 +16,9 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
-import time_machine
 from django.core import mail
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
@@ -35,31 +33,19 @@ from talks.models import Opinion, TalkLog
 from talks.services import opinions as opinion_services
 from talks.services import talks as talk_services
 from talks.services.talks import talk_log_record
-from tests.factories import AssignmentFactory, MemberFactory
+from tests.factories import AssignmentFactory, MemberFactory, talk_post
 from tests.inspections.conftest import reset_pools, set_broker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = datetime.date(2026, 11, 20)
 REDIS_PORT = 6390
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def talk_data(contact, **overrides):
-    data = {
-        "contact": contact.pk,
-        "date": "2026-11-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈了教学安排。",
-        "aspects": ["work"],
-        "observation": "",
-        "must_talk_event": "",
-        "opinions": "希望增加教研时间\n食堂排队太久",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    return talk_post(
+        contact, **{"date": "2026-11-18", "opinions": "希望增加教研时间\n食堂排队太久", **overrides}
+    )
 
 
 def nothing_written():
@@ -94,9 +80,8 @@ def backend_pid() -> int:
 
 
 @pytest.fixture
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=SHANGHAI), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 11, 20, 10)
 
 
 def test_db_connection_killed_mid_save_gives_the_500_page_and_no_partial_rows(
@@ -360,14 +345,16 @@ def closed_port() -> int:
         return sock.getsockname()[1]  # nothing listens on it once the socket is closed
 
 
-def test_smtp_down_retries_with_growing_backoff_then_sends_when_back(member_a, settings):
+def test_smtp_down_retries_with_growing_backoff_then_sends_when_back(
+    member_a, settings, frozen_time
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
     row = Notification.objects.create(
         recipient=member_a.user, kind="monthly", period="2026-11", subject="提醒", body="本月"
     )
     start = timezone.now()
-    with time_machine.travel(start, tick=False) as traveller:
+    with frozen_time(start) as traveller:
         delays = []
         for attempt in range(1, notify.MAX_ATTEMPTS):
             assert notify.sweep() == 1
@@ -387,13 +374,13 @@ def test_smtp_down_retries_with_growing_backoff_then_sends_when_back(member_a, s
     assert len(mail.outbox) == 1
 
 
-def test_smtp_down_for_good_fails_after_the_last_attempt(member_a, settings):
+def test_smtp_down_for_good_fails_after_the_last_attempt(member_a, settings, frozen_time):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
     row = Notification.objects.create(
         recipient=member_a.user, kind="monthly", period="2026-11", subject="提醒", body="本月"
     )
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
+    with frozen_time(timezone.now()) as traveller:
         for _ in range(notify.MAX_ATTEMPTS):
             assert notify.sweep() == 1
             row.refresh_from_db()
@@ -404,7 +391,7 @@ def test_smtp_down_for_good_fails_after_the_last_attempt(member_a, settings):
 
 
 def test_temporary_smtp_error_for_one_is_retried_and_the_others_are_sent(
-    member_a, member_b, settings
+    member_a, member_b, settings, frozen_time
 ):
     from django.core.mail.backends.locmem import EmailBackend
 
@@ -433,7 +420,7 @@ def test_temporary_smtp_error_for_one_is_retried_and_the_others_are_sent(
     assert len(mail.outbox) == 4
 
     unavailable.clear()  # the mailbox is back
-    with time_machine.travel(flaky.next_attempt_at, tick=False):
+    with frozen_time(flaky.next_attempt_at):
         assert notify.sweep() == 1
     assert Notification.objects.filter(email_state=EmailState.SENT).count() == 5
     assert sorted(m.to[0] for m in mail.outbox) == sorted(

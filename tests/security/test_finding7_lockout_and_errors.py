@@ -6,10 +6,10 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from members import access
 from members.models import AuditAction, AuditLog
 from members.web import client_ip
 from tests.ratelimits import clear_rate_limits
@@ -78,8 +78,10 @@ def test_finding7_the_shipped_nginx_overwrites_the_client_address_headers():
 # --- a stranger locks out only their own address
 
 
-def test_finding7_five_failures_from_one_forwarded_address_do_not_lock_out_another(member_a):
-    with time_machine.travel(START, tick=False):
+def test_finding7_five_failures_from_one_forwarded_address_do_not_lock_out_another(
+    member_a, frozen_time
+):
+    with frozen_time(START):
         stranger = {"REMOTE_ADDR": NGINX, "HTTP_X_REAL_IP": "203.0.113.66"}
         assert fail_five("member_a", **stranger)[-1] == 429
         assert login("member_a", PASSWORD, **stranger).status_code == 429
@@ -90,9 +92,9 @@ def test_finding7_five_failures_from_one_forwarded_address_do_not_lock_out_anoth
     assert {row.ip for row in lockouts} == {"203.0.113.66"}
 
 
-def test_finding7_a_stranger_changing_the_header_does_not_escape_the_lock(member_a):
+def test_finding7_a_stranger_changing_the_header_does_not_escape_the_lock(member_a, frozen_time):
     """Connecting directly (not through nginx), the header is ignored: one address, one lock."""
-    with time_machine.travel(START, tick=False):
+    with frozen_time(START):
         for n in range(5):
             login("member_a", "wrong-password-123", REMOTE_ADDR="198.51.100.9",
                   HTTP_X_REAL_IP=f"203.0.113.{n}")  # fmt: skip
@@ -108,9 +110,9 @@ def lock(username):
 
 
 @pytest.mark.parametrize("lifter", ["secretary", "admin"])
-def test_finding7_secretary_or_admin_lifts_a_lockout(lifter, request, app, member_a):
+def test_finding7_secretary_or_admin_lifts_a_lockout(lifter, request, app, member_a, frozen_time):
     person = request.getfixturevalue(lifter)
-    with time_machine.travel(START, tick=False):
+    with frozen_time(START):
         lock("member_a")
         listing = app.get(reverse("members:account_list"), user=person.user.username)
         assert "已锁定" in listing.text
@@ -123,8 +125,8 @@ def test_finding7_secretary_or_admin_lifts_a_lockout(lifter, request, app, membe
     assert row.actor == person.user and row.object_id == str(member_a.pk)
 
 
-def test_finding7_unlock_from_the_members_list(app, secretary, member_a):
-    with time_machine.travel(START, tick=False):
+def test_finding7_unlock_from_the_members_list(app, secretary, member_a, frozen_time):
+    with frozen_time(START):
         lock("member_a")
         listing = app.get(reverse("members:account_list"), user="secretary")
         page = listing.forms[f"unlock-form-{member_a.pk}"].submit("unlock").follow()
@@ -134,8 +136,8 @@ def test_finding7_unlock_from_the_members_list(app, secretary, member_a):
 
 
 @pytest.mark.parametrize("who", ["other_branch_secretary", "committee", "member_b", "leader"])
-def test_finding7_nobody_else_lifts_a_lockout(who, request, client_for, member_a):
-    with time_machine.travel(START, tick=False):
+def test_finding7_nobody_else_lifts_a_lockout(who, request, client_for, member_a, frozen_time):
+    with frozen_time(START):
         lock("member_a")
         client = client_for(request.getfixturevalue(who))
         response = client.post(reverse("members:account_unlock", args=[member_a.pk]))
@@ -145,10 +147,12 @@ def test_finding7_nobody_else_lifts_a_lockout(who, request, client_for, member_a
     assert not AuditLog.objects.filter(action=AuditAction.UNLOCK).exists()
 
 
-def test_finding7_choosing_a_password_with_a_link_ends_the_lockout(app, secretary, member_a):
+def test_finding7_choosing_a_password_with_a_link_ends_the_lockout(
+    app, secretary, member_a, frozen_time
+):
     from tests.members.test_finding8_passwords import issue_link, link_of, set_password_with
 
-    with time_machine.travel(START, tick=False):
+    with frozen_time(START):
         lock("member_a")
         set_password_with(app, link_of(issue_link(app, secretary, member_a)))
         new = login("member_a", "Lake-Morning-7421", REMOTE_ADDR=NGINX,
@@ -216,15 +220,14 @@ def test_finding7_ratelimited_exception_gives_the_429_page(production, db, rf):
     chinese_page(permission_denied(request, Ratelimited()), 429, "请求过于频繁")
 
 
-def test_finding7_login_lockout_page(production, member_a):
-    with time_machine.travel(START, tick=False):
+def test_finding7_login_lockout_page(production, member_a, frozen_time):
+    with frozen_time(START):
         fail_five("member_a")
         response = login("member_a", PASSWORD)
     chinese_page(response, 429, "登录")
 
 
 def test_finding7_500_page(production, member_a, monkeypatch):
-    from members import access
 
     def broken(user):
         raise RuntimeError("boom")

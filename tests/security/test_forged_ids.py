@@ -3,11 +3,9 @@ nothing; revoking a role takes effect on the very next request (members/access.p
 from the database on every request)."""
 
 import datetime
-import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -21,15 +19,14 @@ from members.models import (
     Role,
 )
 from talks.models import MustTalkEvent, Opinion, TalkLog
-from tests.factories import AssignmentFactory, ContactFactory, MustTalkEventFactory
+from tests.factories import AssignmentFactory, ContactFactory, MustTalkEventFactory, talk_post
 
 NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 @pytest.fixture
@@ -51,20 +48,7 @@ def other_branch_event(other_branch_secretary):
 
 
 def talk_data(contact, **overrides):
-    data = {
-        "contact": contact.pk,
-        "date": "2026-10-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈了教学安排。",
-        "aspects": ["work"],
-        "observation": "",
-        "must_talk_event": "",
-        "opinions": "有一条意见",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    return talk_post(contact, **{"opinions": "有一条意见", **overrides})
 
 
 def nothing_written():

@@ -13,11 +13,14 @@ from django.urls import reverse
 
 
 def run_manage(*args, **env):
+    """manage.py with the app's own settings, as production starts it (pytest-django puts
+    tests/settings.py in the environment)."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
+    clean["DJANGO_SETTINGS_MODULE"] = "branch_liaison.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args], env={**clean, **env}, capture_output=True, text=True
     )

@@ -2,10 +2,8 @@
 
 import datetime
 import subprocess
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
@@ -14,13 +12,11 @@ from talks.forms.talks import default_period
 from tests.factories import AssignmentFactory, TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 11, 20, 9)
 
 
 @pytest.mark.parametrize(

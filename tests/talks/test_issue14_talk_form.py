@@ -5,28 +5,20 @@ record kind defaults to a talk; the five-leads file lost on an error is said."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import FiveLeadActivity
 from talks.models import TalkLog
-from tests.factories import MustTalkEventFactory
-
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+from tests.factories import MustTalkEventFactory, fill_talk_form
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _fill(form, contact, content="谈了本学期的教学安排。"):
-    form["contact"] = str(contact.pk)
-    form["date"] = "2026-10-18"
-    form["content"] = content
-    form["aspects"] = ["work"]
-    return form
+    return fill_talk_form(form, contact, content=content)
 
 
 def test_issue14_back_and_save_again_does_not_make_a_second_talk(app, member_a, teacher_a):

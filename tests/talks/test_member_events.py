@@ -1,10 +1,8 @@
 """R51: a member records a must-talk event for their own contact."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import AuditAction, AuditLog
@@ -12,13 +10,11 @@ from talks.models import MustTalkEvent
 from tests.factories import AssignmentFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def post_event(client, contact, **overrides):

@@ -2,10 +2,8 @@
 10 records as with 50 contacts and 500 records (R45, R51, R410, R32, R46)."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,13 +13,11 @@ from members.models import FiveLeadActivity
 from tests.factories import AssignmentFactory, MustTalkEventFactory, TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def grow(member, contacts: int, logs: int) -> None:

@@ -5,49 +5,40 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, Category
 from members.models import AuditAction, AuditLog
 from talks.models import Opinion, OpinionStatus, OpinionStatusChange, TalkLog
-from tests.factories import AssignmentFactory, ContactFactory, MustTalkEventFactory, TalkLogFactory
+from tests.factories import (
+    AssignmentFactory,
+    ContactFactory,
+    MustTalkEventFactory,
+    TalkLogFactory,
+    fill_talk_form,
+    talk_post,
+)
 
 D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CONTENT = "谈了本学期的教学安排和家庭情况。"
 NOW = datetime.datetime(2026, 10, 20, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(NOW)
 
 
 def post_talk(client, contact, **overrides):
-    data = {
-        "contact": contact.pk,
-        "date": "2026-10-18",
-        "place": "办公室",
-        "kind": "both",
-        "content": "谈了本学期的教学安排和家庭情况。",
-        "aspects": ["work"],
-        "observation": "",
-        "must_talk_event": "",
-        "opinions": "",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
+    data = talk_post(contact, **{"content": CONTENT, **overrides})
     return client.post(reverse("talks:talk_create"), data)
 
 
 def _talk_page_form(app, member, contact, kind):
     """The talk form as the page renders it, filled as post_talk's defaults (issue 14)."""
     form = app.get(reverse("talks:talk_create"), user=member.user.username).forms["talk-form"]
-    form["contact"], form["date"], form["place"] = str(contact.pk), "2026-10-18", "办公室"
-    form["kind"], form["content"] = kind, "谈了本学期的教学安排和家庭情况。"
-    form["aspects"] = ["work"]
-    return form
+    return fill_talk_form(form, contact, place="办公室", kind=kind, content=CONTENT)
 
 
 def test_r45_log_a_talk_creates_the_handbook_entry_and_audits_it(app, member_a, teacher_a):
@@ -109,9 +100,9 @@ def test_refused_post_shows_the_choices_again_with_the_contact_kept(
     assert f'<option value="{event.pk}"' in page
 
 
-def test_r45_future_is_judged_in_shanghai_time(client_for, member_a, teacher_a):
+def test_r45_future_is_judged_in_shanghai_time(client_for, member_a, teacher_a, frozen_time):
     # 2026-10-20 23:30 in Shanghai is still 15:30 UTC: "tomorrow" in Shanghai is refused.
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 23, 30, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 10, 20, 23, 30):
         response = post_talk(client_for(member_a), teacher_a, date="2026-10-21")
     _assert_error(response, "date", "cannot be in the future")
 

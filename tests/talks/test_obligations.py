@@ -1,10 +1,8 @@
 """talks/obligations.py on hand-made cases: R45 month states and R51 event states."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from contacts.models import Assignment
@@ -27,7 +25,6 @@ from talks.obligations import (
 from tests.factories import AssignmentFactory, MemberFactory, MustTalkEventFactory, TalkLogFactory
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 OCT, NOV, DEC = Month(2026, 10), Month(2026, 11), Month(2026, 12)
 
 
@@ -133,22 +130,22 @@ def test_r51_event_states(member_a, teacher_a):
     assert counts == {"on_time": 1, "late": 1, "open": 1, "overdue": 1}
 
 
-def test_r51_overdue_starts_after_midnight_in_shanghai(member_a, teacher_a):
+def test_r51_overdue_starts_after_midnight_in_shanghai(member_a, teacher_a, frozen_time):
     event = MustTalkEventFactory(
         contact=teacher_a, member=member_a, occurred_on=D(2026, 11, 1), due_on=D(2026, 11, 8)
     )
     # 23:59 on the due day in Shanghai is 15:59 UTC: still open.
-    with time_machine.travel(datetime.datetime(2026, 11, 8, 23, 59, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 11, 8, 23, 59):
         assert event_state(event) == EventState.OPEN
     # 00:01 on the next day in Shanghai is still 8 November in UTC: overdue all the same.
-    with time_machine.travel(datetime.datetime(2026, 11, 9, 0, 1, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 11, 9, 0, 1):
         assert timezone.now().astimezone(datetime.UTC).day == 8
         assert event_state(event) == EventState.OVERDUE
 
 
-def test_r45_current_month_is_in_progress_not_missing(assignment, member_a):
+def test_r45_current_month_is_in_progress_not_missing(assignment, member_a, frozen_time):
     TalkLogFactory(assignment=assignment, date=D(2026, 10, 3))
-    with time_machine.travel(datetime.datetime(2026, 11, 1, 0, 30, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 11, 1, 0, 30):
         figures = member_figures(
             Member.objects.filter(pk=member_a.pk), D(2026, 9, 1), D(2027, 1, 31)
         )

@@ -8,7 +8,6 @@ import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment, AssistanceRecord
@@ -22,9 +21,8 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=SH), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 11, 20, 9)
 
 
 @pytest.fixture

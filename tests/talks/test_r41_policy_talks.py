@@ -2,36 +2,34 @@
 inspection count those talks per member."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from inspections.models import Semester
 from inspections.selectors import inspections as inspection_selectors
 from inspections.services import reports as report_services
 from talks.models import TalkLog
-from tests.factories import TalkLogFactory
+from tests.factories import TalkLogFactory, fill_talk_form
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SH), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def test_r41_talk_form_marks_a_talk_as_explaining_policy(app, member_a, teacher_a):
     page = app.get(reverse("talks:talk_create"), user="member_a")
     form = page.forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-10-12"
-    form["content"] = "讲解了学校落实“双减”政策的安排。"
-    form["aspects"] = ["work"]
-    form["explains_policy"] = True
+    fill_talk_form(
+        form,
+        teacher_a,
+        date="2026-10-12",
+        content="讲解了学校落实“双减”政策的安排。",
+        explains_policy=True,
+    )
     form.submit("save").follow()
     talk = TalkLog.objects.get(member=member_a)
     assert talk.explains_policy is True
@@ -40,11 +38,10 @@ def test_r41_talk_form_marks_a_talk_as_explaining_policy(app, member_a, teacher_
 def test_r41_refused_talk_keeps_the_policy_mark_and_writes_nothing(app, member_a, teacher_a):
     page = app.get(reverse("talks:talk_create"), user="member_a")
     form = page.forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-10-12"
-    form["content"] = "讲解政策"
-    form["aspects"] = []  # a teacher's talk needs an aspect (R33): refused
-    form["explains_policy"] = True
+    # A teacher's talk needs an aspect (R33): refused.
+    fill_talk_form(
+        form, teacher_a, date="2026-10-12", content="讲解政策", aspects=[], explains_policy=True
+    )
     res = form.submit("save")
     assert res.status_code == 200 and not TalkLog.objects.exists()
     again = res.forms["talk-form"]

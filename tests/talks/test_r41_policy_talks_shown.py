@@ -4,10 +4,8 @@ existing tests read the figures only)."""
 
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,14 +13,12 @@ from inspections.models import Semester
 from inspections.services import inspections as inspection_services
 from tests.factories import TalkLogFactory
 
-SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SH), tick=False):
-        yield
+def frozen(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 date, not on the day the minutes were recorded."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.urls import reverse
 
 from inspections.selectors import dashboard
@@ -13,12 +11,10 @@ from talks.models import Opinion
 D = datetime.date
 
 
-def test_r43_symposium_opinion_ages_from_the_symposium_date(app, secretary, branch):
+def test_r43_symposium_opinion_ages_from_the_symposium_date(app, secretary, branch, frozen_time):
     branch.opinion_deadline_days = 14
     branch.save()
-    with time_machine.travel(
-        datetime.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    ):
+    with frozen_time(2026, 11, 20, 10):
         form = app.get(reverse("talks:symposium_create"), user=secretary.user.username).forms[
             "symposium-form"
         ]

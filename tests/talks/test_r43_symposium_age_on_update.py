@@ -3,15 +3,11 @@ symposium's minutes later (symposium_update) also ages from the symposium's date
 day it was typed in."""
 
 import datetime
-from zoneinfo import ZoneInfo
-
-import time_machine
 
 from talks.models import Opinion
 from talks.services import records as record_services
 
 D = datetime.date
-SH = ZoneInfo("Asia/Shanghai")
 
 
 def _values(**extra):
@@ -28,14 +24,16 @@ def _values(**extra):
     return values
 
 
-def test_r43_opinion_added_when_completing_a_symposium_ages_from_its_date(branch, secretary):
+def test_r43_opinion_added_when_completing_a_symposium_ages_from_its_date(
+    branch, secretary, frozen_time
+):
     branch.opinion_deadline_days = 14
     branch.save()
-    with time_machine.travel(datetime.datetime(2026, 11, 5, 18, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 5, 18):
         symposium = record_services.symposium_record(
             branch=branch, opinions=[], by=secretary.user, attachments=[], **_values()
         )
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 20, 10):
         record_services.symposium_update(
             symposium=symposium,
             opinions=["建议调整晚自习安排"],
@@ -46,12 +44,12 @@ def test_r43_opinion_added_when_completing_a_symposium_ages_from_its_date(branch
     assert (opinion.received_on, opinion.due_on) == (D(2026, 11, 5), D(2026, 11, 19))
 
 
-def test_r43_opinions_follow_a_corrected_symposium_date(branch, secretary):
+def test_r43_opinions_follow_a_corrected_symposium_date(branch, secretary, frozen_time):
     """The secretary typed the wrong day: the symposium's opinions, already queued, age from the
     corrected date (received and due), as if it had been typed right."""
     branch.opinion_deadline_days = 14
     branch.save()
-    with time_machine.travel(datetime.datetime(2026, 11, 10, 18, tzinfo=SH), tick=False):
+    with frozen_time(2026, 11, 10, 18):
         symposium = record_services.symposium_record(
             branch=branch,
             opinions=["建议增加教研活动经费"],

@@ -1,32 +1,31 @@
 """R47: a talk can be of the kind criticism and education (批评教育); such talks are
 confidential like R51 category 4 (RULES.md "Who may read what")."""
 
-import datetime
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import AuditAction, AuditLog
 from talks.models import TalkLog
+from tests.factories import fill_talk_form
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TEXT = "就上课迟到问题进行了批评教育，本人表示改正。"
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 def _log_criticism(app, member, contact, **values):
     form = app.get(reverse("talks:talk_create"), user=member.user.username).forms["talk-form"]
-    form["contact"] = str(contact.pk)
-    form["date"] = values.get("date", "2026-10-18")
-    form["content"] = TEXT
-    form["aspects"] = ["thought"]
-    form["is_criticism"] = True
+    fill_talk_form(
+        form,
+        contact,
+        date=values.get("date", "2026-10-18"),
+        content=TEXT,
+        aspects=["thought"],
+        is_criticism=True,
+    )
     return form.submit("save")
 
 

@@ -6,22 +6,19 @@ still read it, as RULES.md "Who may read what" says."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from contacts.models import Assignment
 from contacts.services.contacts import assignment_reassign
 from talks.models import TalkLog
-from tests.factories import TalkLogFactory, UserFactory
+from tests.factories import TalkLogFactory, UserFactory, fill_talk_form
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 TEXT = "就多次体罚学生问题进行了批评教育，本人作了检讨。"
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+def _today(frozen_time):
+    frozen_time(2026, 10, 20, 9)
 
 
 @pytest.fixture
@@ -59,11 +56,7 @@ def test_r47_leader_reads_no_criticism_text_in_the_handbook_nor_ops_in_the_djang
     app, client_for, member_a, leader, teacher_a
 ):
     form = app.get(reverse("talks:talk_create"), user="member_a").forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-10-18"
-    form["content"] = TEXT
-    form["aspects"] = ["thought"]
-    form["is_criticism"] = True
+    fill_talk_form(form, teacher_a, content=TEXT, aspects=["thought"], is_criticism=True)
     form.submit("save").follow()
     talk = TalkLog.objects.get()
     handbook = client_for(leader).get(reverse("talks:member_handbook", args=[member_a.pk]))

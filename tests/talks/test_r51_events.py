@@ -4,29 +4,24 @@ event passes to the contact's new member with its deadline."""
 
 import datetime
 import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from contacts.models import Assignment
-from contacts.services.contacts import assignment_reassign
+from contacts.services import assignment_reassign
 from talks.models import MustTalkEvent, MustTalkSubKind, TalkLog
 from talks.services import talks as talk_services
-from tests.factories import MustTalkEventFactory
+from tests.factories import MustTalkEventFactory, fill_talk_form
 
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(
-        datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    ):
-        yield
+def _frozen(frozen_time):
+    frozen_time(2026, 11, 20, 10, 0)
 
 
 def record(contact, by, **overrides):
@@ -138,12 +133,14 @@ def test_r51_a_work_report_alone_does_not_close_an_event(member_a, teacher_a):
 def test_r51_talk_form_report_alone_naming_an_event_is_refused(app, member_a, teacher_a):
     event = record(teacher_a, member_a.user)
     form = app.get(reverse("talks:talk_create"), user=member_a.user.username).forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-11-20"
-    form["kind"] = "report"
-    form["content"] = "听取了工作汇报"
-    form["aspects"] = ["work"]
-    form["must_talk_event"] = str(event.pk)
+    fill_talk_form(
+        form,
+        teacher_a,
+        date="2026-11-20",
+        kind="report",
+        content="听取了工作汇报",
+        must_talk_event=str(event.pk),
+    )
     res = form.submit("save")
     assert res.status_code == 200 and not TalkLog.objects.exists()
     assert "Only a talk closes a must-talk event" in res.text
@@ -174,12 +171,15 @@ def test_r51_open_event_passes_to_the_new_member_on_reassignment(
     with pytest.raises(ValidationError):
         _talk(member_a, old, event, date=D(2026, 11, 19))
     form = app.get(reverse("talks:talk_create"), user=member_b.user.username).forms["talk-form"]
-    form["contact"] = str(teacher_a.pk)
-    form["date"] = "2026-11-20"
-    form["kind"] = "talk"
-    form["content"] = "接手后第一次谈心"
-    form["aspects"] = ["thought"]
-    form["must_talk_event"] = str(event.pk)
+    fill_talk_form(
+        form,
+        teacher_a,
+        date="2026-11-20",
+        kind="talk",
+        content="接手后第一次谈心",
+        aspects=["thought"],
+        must_talk_event=str(event.pk),
+    )
     form.submit("save").follow()
     event.refresh_from_db()
     assert event.closed_on == D(2026, 11, 20)

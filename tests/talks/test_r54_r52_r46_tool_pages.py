@@ -4,26 +4,22 @@ R52 symposium edit with attachments (download audited, removal in window); R46 d
 five-leads activity after a confirmation page."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from members.models import AuditAction, AuditLog, FiveLeadActivity
 from talks.models import Briefing, LeaderVisit, Opinion, Symposium, SymposiumAttachment
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings):
+def frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 # --- R46: deleting a five-leads activity
@@ -167,10 +163,10 @@ def test_r52_secretary_removes_a_file_in_the_window(
 
 
 def test_r52_closed_symposium_cannot_be_edited_nor_its_files_removed(
-    app, secretary, member_a, symposium
+    app, secretary, member_a, symposium, frozen_time
 ):
     attachment = _with_file(symposium, secretary)
-    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 12, 2, 9):
         page = app.get(reverse("talks:symposium_detail", args=[symposium.pk]), user="secretary")
         assert reverse("talks:symposium_edit", args=[symposium.pk]) not in page.text
         assert f"attachment-delete-form-{attachment.pk}" not in page.text

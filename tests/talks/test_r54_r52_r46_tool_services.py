@@ -4,10 +4,8 @@ edits and attachments; R46 deletion of a five-leads activity. All changes stay w
 editable window of records (members.editing): until the month after next begins."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -27,16 +25,14 @@ from talks.models import (
 from talks.services import records as record_services
 
 D = datetime.date
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def frozen(settings):
+def frozen(settings, frozen_time):
     settings.LANGUAGE_CODE = "en"
-    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=SHANGHAI), tick=False):
-        yield
+    frozen_time(2026, 10, 20, 9)
 
 
 def test_r54_visit_kinds_are_the_four_of_the_rule():
@@ -248,9 +244,9 @@ def test_r52_attachment_deleted_in_window_file_goes_on_commit(
     ).exists()
 
 
-def test_r52_attachment_of_a_closed_symposium_stays(symposium, secretary):
+def test_r52_attachment_of_a_closed_symposium_stays(symposium, secretary, frozen_time):
     attachment = symposium.attachments.get()
-    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=SHANGHAI), tick=False):
+    with frozen_time(2026, 12, 2, 9):
         with pytest.raises(ValidationError):
             record_services.symposium_attachment_delete(attachment=attachment, by=secretary.user)
     assert SymposiumAttachment.objects.exists()
