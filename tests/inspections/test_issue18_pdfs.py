@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
-from inspections import services
 from inspections.models import Assessment, AssessmentExport, Grade, Inspection, Semester
 from inspections.services import assessments as assessment_services
 from inspections.services import inspections as inspection_services
@@ -137,7 +136,9 @@ def test_r62_stored_inspection_pdf_regenerates_byte_for_byte(
         )
     stored = Inspection.objects.get(pk=inspection.pk).pdf.read()
     with frozen_time(NOW + datetime.timedelta(days=3)):
-        regenerated = services.inspection_pdf(inspection=Inspection.objects.get(pk=inspection.pk))
+        regenerated = inspection_services.inspection_pdf(
+            inspection=Inspection.objects.get(pk=inspection.pk)
+        )
         served = body(
             client_for(secretary).get(reverse("inspections:inspection_pdf", args=[inspection.pk]))
         )

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Assignment
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import FrozenFigures, Grade, Semester
 from inspections.selectors import assessments as assessment_selectors
 from inspections.services import assessments as assessment_services
@@ -52,7 +52,7 @@ def test_r45_r64_member_with_nothing_due_has_no_score_is_flagged_and_graded_by_h
     assert rows[member_b.pk].score is None
     assert rows[member_b.pk].figures["nothing_due"] is True
     assert rows[member_b.pk].figures["completion_rate"] is None
-    graded = services.assessment_grade(
+    graded = assessment_services.assessment_grade(
         assessment=rows[member_b.pk], grade=Grade.QUALIFIED, reason="", by=secretary.user
     )
     assert graded.grade == Grade.QUALIFIED and graded.grade_reason == ""

@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from inspections import scoring, services
+from inspections import scoring
 from inspections.models import Grade, Semester
 from inspections.selectors import assessments as assessment_selectors
 from inspections.services import assessments as assessment_services
@@ -55,7 +55,7 @@ def test_r64_ended_but_ungraded_semester_is_undecided_graded_member_decided(
 
     # Graded while the semester runs: still undecided until it ends.
     with frozen_time(2027, 1, 10, 9):
-        services.assessment_grade(
+        assessment_services.assessment_grade(
             assessment=rows[member_a.pk],
             grade=Grade.QUALIFIED,
             reason="全年听课记录完整",

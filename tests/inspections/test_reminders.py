@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Assignment
-from inspections import reminders
 from inspections.models import Inspection, Semester
 from inspections.services import reminders as reminder_services
 from members.models import EmailState, Notification, NotificationKind
@@ -91,8 +90,8 @@ def test_r51_one_daily_digest_per_member_lists_due_soon_and_overdue(member_a, te
         due_on=datetime.date(2026, 12, 1),
     )
     day = datetime.date(2026, 11, 26)
-    assert reminders.musttalk_reminders(day) == 1
-    assert reminders.musttalk_reminders(day) == 0
+    assert reminder_services.musttalk_reminders(day) == 1
+    assert reminder_services.musttalk_reminders(day) == 0
     (row,) = Notification.objects.all()
     assert row.period == "2026-11-26" and row.recipient == member_a.user
     (message,) = mail.outbox
@@ -106,10 +105,10 @@ def test_r61_report_reminders_seven_days_and_one_day_before_deadline(member_a, m
         name="2026秋", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2027, 1, 15)
     )
     # deadline 2027-01-29
-    assert reminders.report_reminders(datetime.date(2027, 1, 21)) == 0
-    assert reminders.report_reminders(datetime.date(2027, 1, 22)) == 2
-    assert reminders.report_reminders(datetime.date(2027, 1, 22)) == 0
-    assert reminders.report_reminders(datetime.date(2027, 1, 28)) == 2
+    assert reminder_services.report_reminders(datetime.date(2027, 1, 21)) == 0
+    assert reminder_services.report_reminders(datetime.date(2027, 1, 22)) == 2
+    assert reminder_services.report_reminders(datetime.date(2027, 1, 22)) == 0
+    assert reminder_services.report_reminders(datetime.date(2027, 1, 28)) == 2
     assert "2027-01-29" in mail.outbox[0].subject
 
 
@@ -136,7 +135,7 @@ def test_r61_report_reminder_queries_do_not_grow_with_branches(db):
                 submitted_at=datetime.datetime(2027, 1, 10, tzinfo=SH),
             )
         with CaptureQueriesContext(connection) as ctx:
-            sent = reminders.report_reminders(day)
+            sent = reminder_services.report_reminders(day)
         return len(ctx.captured_queries), sent
 
     small, sent_small = run(datetime.date(2027, 1, 22), 2)
@@ -149,19 +148,19 @@ def test_r62_scheduled_inspection_in_july_mails_pdf_once(
     secretary, member_a, teacher_a, frozen_time
 ):
     with frozen_time(2026, 7, 1, 0, 10):
-        assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 1
-        assert reminders.scheduled_inspections(datetime.date(2026, 7, 1)) == 0
+        assert reminder_services.scheduled_inspections(datetime.date(2026, 7, 1)) == 1
+        assert reminder_services.scheduled_inspections(datetime.date(2026, 7, 1)) == 0
     inspection = Inspection.objects.get()
     assert inspection.half == "2026H1" and inspection.pdf
     (message,) = mail.outbox
     assert message.to == [secretary.user.email]
     (name, content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
-    assert reminders.scheduled_inspections(datetime.date(2026, 8, 1)) == 0
+    assert reminder_services.scheduled_inspections(datetime.date(2026, 8, 1)) == 0
 
 
 def test_r62_january_inspects_previous_years_second_half(secretary):
-    reminders.scheduled_inspections(datetime.date(2027, 1, 1))
+    reminder_services.scheduled_inspections(datetime.date(2027, 1, 1))
     assert Inspection.objects.get().half == "2026H2"
 
 
@@ -196,9 +195,9 @@ def test_r51_fifteen_overdue_events_make_one_message_a_day(member_a, member_b, t
         member=member_b,
         occurred_on=datetime.date(2026, 11, 20),
     )
-    assert reminders.musttalk_reminders(datetime.date(2026, 11, 26)) == 2
-    assert reminders.musttalk_reminders(datetime.date(2026, 11, 26)) == 0
+    assert reminder_services.musttalk_reminders(datetime.date(2026, 11, 26)) == 2
+    assert reminder_services.musttalk_reminders(datetime.date(2026, 11, 26)) == 0
     mine = Notification.objects.get(recipient=member_a.user)
     assert "15" in mine.subject and mine.body.count("2026-10-") == 15
     assert teacher_a.name not in mine.body
-    assert reminders.musttalk_reminders(datetime.date(2026, 11, 27)) == 2
+    assert reminder_services.musttalk_reminders(datetime.date(2026, 11, 27)) == 2

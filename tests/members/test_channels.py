@@ -13,7 +13,6 @@ from django.core import mail
 from django.utils import timezone
 
 from contacts.models import Assignment
-from inspections import reminders
 from inspections.services import reminders as reminder_services
 from members import channels, notify
 from members.models import (
@@ -376,7 +375,7 @@ def test_issue17_no_contact_name_or_confidential_text_reaches_the_apis(
     )
     with frozen_time(2026, 11, 26, 9):
         reminder_services.monthly_member_reminders(datetime.date(2026, 11, 26))
-        reminders.musttalk_reminders(datetime.date(2026, 11, 26))
+        reminder_services.musttalk_reminders(datetime.date(2026, 11, 26))
     with frozen_time(2026, 12, 1, 9):
         reminder_services.secretary_gaps_summary(datetime.date(2026, 12, 1))
     assert len(standin.sent(SEND)) >= 3 and standin.sent(ROBOT) and standin.sent(DING)

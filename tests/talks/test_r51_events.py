@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contacts.models import Assignment
-from contacts.services import assignment_reassign
+from contacts.services.contacts import assignment_reassign
 from talks.models import MustTalkEvent, MustTalkSubKind, TalkLog
 from talks.services import talks as talk_services
 from tests.factories import MustTalkEventFactory, fill_talk_form
