@@ -14,6 +14,7 @@ dates only, never text).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from contacts.models import (
     Assignment,
     AssistanceRecord,
+    Contact,
     can_read_record_text,
 )
 from members import access
@@ -429,3 +431,51 @@ def my_page_context(user) -> dict:
         "notifications": notifications,
         "recent_talks": recent,
     }
+
+
+@dataclass
+class Entry:
+    """One line of the timeline; `text_visible` is False where the reader may see only the date."""
+
+    date: date
+    kind: str
+    obj: object
+    text_visible: bool = True
+    state: obligations.EventState | None = None
+    days_left: int | None = None
+
+
+def contact_timeline(user, contact: Contact, today: date) -> list[Entry]:
+    """A contact's page (R31, R32, R51): the talks, must-talk events, stage changes and
+    assistance the user may open, newest first; the text only where the user may read it."""
+    entries: list[Entry] = []
+    for talk in (
+        TalkLog.objects.visible_to(user)
+        .filter(contact=contact)
+        .select_related("member", "must_talk_event")
+    ):
+        talk.contact = contact
+        entries.append(Entry(talk.date, "talk", talk, can_read_record_text(user, talk)))
+    for event in (
+        MustTalkEvent.objects.visible_to(user).filter(contact=contact).select_related("member")
+    ):
+        event.contact = contact
+        entries.append(
+            Entry(
+                event.occurred_on,
+                "event",
+                event,
+                can_read_record_text(user, event),
+                state=obligations.event_state(event, today),
+                days_left=obligations.event_days_left(event, today),
+            )
+        )
+    for change in contact.stage_changes.all():
+        entries.append(Entry(change.changed_on, "stage", change))
+    for record in (
+        AssistanceRecord.objects.visible_to(user).filter(contact=contact).select_related("author")
+    ):
+        record.contact = contact
+        entries.append(Entry(record.date, "assistance", record, can_read_record_text(user, record)))
+    entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
+    return entries

@@ -7,41 +7,22 @@ confidential text, by the branch's leader and the admin), all through `visible_t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
 from contacts.models import (
     Assignment,
-    AssistanceRecord,
     Category,
     Contact,
     can_read_confidential,
-    can_read_record_text,
     current_contact_ids,
 )
 from members import access
 from members.audit import audit
 from members.models import AuditAction
 from members.web import paginate
-from talks import obligations, selectors
-
-from ..models import MustTalkEvent, TalkLog
-
-
-@dataclass
-class Entry:
-    """One line of the timeline; `text_visible` is False where the reader may see only the date."""
-
-    date: date
-    kind: str
-    obj: object
-    text_visible: bool = True
-    state: obligations.EventState | None = None
-    days_left: int | None = None
+from talks import selectors
 
 
 @login_required
@@ -52,36 +33,7 @@ def contact_detail(request, pk: int):
     )
     today = timezone.localdate()
 
-    entries: list[Entry] = []
-    for talk in (
-        TalkLog.objects.visible_to(user)
-        .filter(contact=contact)
-        .select_related("member", "must_talk_event")
-    ):
-        talk.contact = contact
-        entries.append(Entry(talk.date, "talk", talk, can_read_record_text(user, talk)))
-    for event in (
-        MustTalkEvent.objects.visible_to(user).filter(contact=contact).select_related("member")
-    ):
-        event.contact = contact
-        entries.append(
-            Entry(
-                event.occurred_on,
-                "event",
-                event,
-                can_read_record_text(user, event),
-                state=obligations.event_state(event, today),
-                days_left=obligations.event_days_left(event, today),
-            )
-        )
-    for change in contact.stage_changes.all():
-        entries.append(Entry(change.changed_on, "stage", change))
-    for record in (
-        AssistanceRecord.objects.visible_to(user).filter(contact=contact).select_related("author")
-    ):
-        record.contact = contact
-        entries.append(Entry(record.date, "assistance", record, can_read_record_text(user, record)))
-    entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
+    entries = selectors.contact_timeline(user, contact, today)
     # A kind and a page at a time: the same four queries however long the contact's history.
     kind = selectors.timeline_kind(request.GET)
     page = paginate(request, [e for e in entries if kind in ("all", e.kind)])
@@ -122,5 +74,5 @@ def contact_detail(request, pk: int):
     )
 
 
-def _is_confidential(entry: Entry) -> bool:
+def _is_confidential(entry: selectors.Entry) -> bool:
     return bool(getattr(entry.obj, "confidential", False))
