@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "contacts",
     "talks",
     "inspections",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,3 +14,5 @@ class InspectionsConfig(AppConfig):
         from .services.reminders import inspection_attachment
 
         notify.ATTACHMENTS[NotificationKind.INSPECTION] = inspection_attachment
+
+        from . import tasks  # noqa: F401  (its jobs, queued by name: members/jobs.py)

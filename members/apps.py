@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (login/logout audit)
+        from . import tasks  # noqa: F401  (its jobs, queued by name: members/jobs.py)
 
 
 class LiaisonAdminConfig(admin_apps.AdminConfig):
