@@ -9,8 +9,8 @@ class MembersConfig(AppConfig):
     default = True  # the app's config: this module also holds the admin's (below)
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit)
-        from . import tasks  # noqa: F401  (its jobs, queued by name: members/jobs.py)
+        # The login/logout audit (signals) and the Celery jobs, queued by name (members/jobs.py).
+        from . import signals, tasks  # noqa: F401
 
 
 class LiaisonAdminConfig(admin_apps.AdminConfig):
