@@ -36,7 +36,7 @@ from ..services import contacts as contact_services
 LIST_LIMIT = 500
 
 
-def _branch_query(branch: Branch, user) -> str:
+def branch_query(branch: Branch, user) -> str:
     """Keep an admin's ?branch= on the way back to the list."""
     return f"?branch={branch.pk}" if access.is_admin(user) else ""
 
@@ -77,7 +77,7 @@ def manage_list(request):
             "category": category,
             "categories": Category.choices,
             "q": query,
-            "branch_query": _branch_query(branch, request.user),
+            "branch_query": branch_query(branch, request.user),
         },
     )
 
@@ -188,7 +188,7 @@ def manage_detail(request, pk: int):
             "reassign_form": ReassignForm(branch=contact.branch, initial={"on": today}),
             "end_form": EndAssignmentForm(initial={"ended_on": today}),
             "stages": list(contact.stage_changes.all()),
-            "branch_query": _branch_query(contact.branch, request.user),
+            "branch_query": branch_query(contact.branch, request.user),
         },
     )
 
@@ -273,7 +273,7 @@ def pairing_view(request):
             else:
                 messages.success(request, _("%(n)s assignments were made.") % {"n": len(created)})
                 return redirect(
-                    reverse("contacts:manage_list") + _branch_query(branch, request.user)
+                    reverse("contacts:manage_list") + branch_query(branch, request.user)
                 )
     return render(
         request,

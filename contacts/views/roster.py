@@ -30,7 +30,7 @@ from members.web import download_name, download_response
 
 from ..forms import RosterUploadForm
 from ..services import roster
-from .contacts import _branch_query
+from .contacts import branch_query
 
 SESSION_KEY = "roster_import"
 
@@ -111,9 +111,7 @@ def roster_import(request):
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             _store(request, branch, form.data_bytes, form.cleaned_data["file"].name)
-            return redirect(
-                reverse("contacts:roster_preview") + _branch_query(branch, request.user)
-            )
+            return redirect(reverse("contacts:roster_preview") + branch_query(branch, request.user))
     else:
         form = RosterUploadForm()
     return render(
@@ -123,7 +121,7 @@ def roster_import(request):
             "form": form,
             "branch": branch,
             "columns": roster.COLUMNS,
-            "branch_query": _branch_query(branch, request.user),
+            "branch_query": branch_query(branch, request.user),
         },
     )
 
@@ -135,7 +133,7 @@ def roster_preview(request):
     pending, plan = _pending_plan(request, branch)
     if plan is None:
         messages.info(request, _("No roster file is waiting: upload one."))
-        return redirect(reverse("contacts:roster_import") + _branch_query(branch, request.user))
+        return redirect(reverse("contacts:roster_import") + branch_query(branch, request.user))
     return render(
         request,
         "contacts/roster_preview.html",
@@ -145,7 +143,7 @@ def roster_preview(request):
             "counts": plan.counts,
             "filename": pending["name"],
             "token": pending["token"],
-            "branch_query": _branch_query(branch, request.user),
+            "branch_query": branch_query(branch, request.user),
         },
     )
 
@@ -155,7 +153,7 @@ def roster_preview(request):
 def roster_apply(request):
     """Writes the waiting file in one transaction, after parsing and checking it again."""
     branch = access.managed_branch(request)
-    query = _branch_query(branch, request.user)
+    query = branch_query(branch, request.user)
     pending, plan = _pending_plan(request, branch)
     if plan is None or request.POST.get("token") != pending["token"]:
         messages.error(request, _("No roster file is waiting: upload one."))

@@ -38,7 +38,7 @@ from ..models import (
     Semester,
 )
 from .dashboard import school_columns, selection
-from .reports import _part_labels, _semester, _url
+from .reports import chosen_semester, part_labels, url_of
 
 
 @login_required
@@ -46,7 +46,7 @@ def assessment_list(request):
     """Shows the stored assessments. Computing them is the POST of the button (or the nightly
     job): a page view never writes."""
     branch = access.managed_branch(request)
-    semester = _semester(request)
+    semester = chosen_semester(request)
     if request.method == "POST":
         assessment_services.assessments_compute(
             semester=semester, branches=[branch], by=request.user
@@ -91,7 +91,7 @@ def assessment_list(request):
             "semesters": Semester.objects.all(),
             "weights": branch.weights,
             "formula": scoring.formula(branch.weights),
-            "labels": _part_labels(),
+            "labels": part_labels(),
         },
     )
 
@@ -113,7 +113,7 @@ def assessment_grade(request, pk: int):
                 by=request.user,
             )
             return redirect(
-                f"{_url('inspections:assessment_list')}?semester={assessment.semester_id}"
+                f"{url_of('inspections:assessment_list')}?semester={assessment.semester_id}"
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -129,7 +129,7 @@ def assessment_grade(request, pk: int):
                 assessment.figures,
                 assessment.figures.get("report_status"),
             ),
-            "labels": _part_labels(),
+            "labels": part_labels(),
         },
     )
 
@@ -138,7 +138,7 @@ def assessment_grade(request, pk: int):
 def assessment_branch_pdf(request):
     """One branch's assessment (a few pages: rendered in the request)."""
     branch = access.managed_branch(request)
-    semester = _semester(request)
+    semester = chosen_semester(request)
     pdf = render_pdf(
         "pdf/assessment.html",
         assessment_selectors.assessment_pdf_context(semester=semester, branch=branch),
@@ -160,7 +160,7 @@ def assessment_branch_pdf(request):
 def export_list(request):
     if not access.is_admin(request.user):
         raise PermissionDenied
-    form = ExportForm(request.POST or None, initial={"semester": _semester(request)})
+    form = ExportForm(request.POST or None, initial={"semester": chosen_semester(request)})
     if request.method == "POST" and form.is_valid():
         export = assessment_services.assessment_export_request(
             semester=form.cleaned_data["semester"], branch=None, by=request.user
@@ -191,7 +191,7 @@ def export_status(request, pk: int):
             "total": export.total,
             "percent": round(100 * export.progress / export.total) if export.total else 0,
             "download": (
-                _url("inspections:export_download", export.pk)
+                url_of("inspections:export_download", export.pk)
                 if export.status == ExportStatus.DONE
                 else ""
             ),
@@ -231,11 +231,9 @@ def assessment_export(request):
     """One branch's assessments of the semester (the page's ?semester= and, for an admin,
     ?branch=)."""
     branch = access.managed_branch(request)
-    semester = _semester(request)
+    semester = chosen_semester(request)
     rows = assessment_selectors.assessments_of(semester=semester, branches=[branch])
-    content = exports.assessments_xlsx(
-        rows, _part_labels(), timezone.localdate(), with_branch=False
-    )
+    content = exports.assessments_xlsx(rows, part_labels(), timezone.localdate(), with_branch=False)
     audit(
         AuditAction.EXPORT,
         actor=request.user,
@@ -252,11 +250,11 @@ def assessment_school_export(request):
     """The admin's: every branch's assessments of the semester in one sheet."""
     if not access.is_admin(request.user):
         raise PermissionDenied
-    semester = _semester(request)
+    semester = chosen_semester(request)
     rows = assessment_selectors.assessments_of(
         semester=semester, branches=Branch.objects.visible_to(request.user)
     )
-    content = exports.assessments_xlsx(rows, _part_labels(), timezone.localdate(), with_branch=True)
+    content = exports.assessments_xlsx(rows, part_labels(), timezone.localdate(), with_branch=True)
     audit(
         AuditAction.EXPORT,
         actor=request.user,

@@ -36,7 +36,7 @@ from ..models import (
 from .dashboard import report_result
 
 
-def _semester(request) -> Semester:
+def chosen_semester(request) -> Semester:
     """?semester=<id>, else the one running today, else the latest begun."""
     wanted = id_param(request.GET.get("semester"))
     if wanted is not None:
@@ -91,12 +91,12 @@ def report_mine(request, semester_id: int):
             "figures": running["figures"],
             "deadline": report_services.report_deadline(semester=semester, branch=member.branch),
             "semesters": Semester.objects.all(),
-            "labels": _part_labels(),
+            "labels": part_labels(),
         },
     )
 
 
-def _part_labels() -> dict[str, str]:
+def part_labels() -> dict[str, str]:
     return {
         "months": _("Monthly talks and work reports"),
         "musttalks": _("Must-talks on time"),
@@ -110,7 +110,7 @@ def _part_labels() -> dict[str, str]:
 @login_required
 def report_list(request):
     branch = access.managed_branch(request)
-    semester = _semester(request)
+    semester = chosen_semester(request)
     reports = {
         r.member_id: r
         for r in SemesterReport.objects.visible_to(request.user).filter(
@@ -185,7 +185,7 @@ def report_review(request, pk: int):
                 by=request.user,
             )
             messages.success(request, _("Review saved."))
-            return redirect(f"{_url('inspections:report_list')}?semester={report.semester_id}")
+            return redirect(f"{url_of('inspections:report_list')}?semester={report.semester_id}")
         except ValidationError as exc:
             apply_validation_error(form, exc)
     return render(
@@ -198,5 +198,5 @@ def report_review(request, pk: int):
     )
 
 
-def _url(name: str, *args) -> str:
+def url_of(name: str, *args) -> str:
     return reverse(name, args=args)

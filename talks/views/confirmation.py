@@ -15,7 +15,7 @@ from talks.services import confirmation
 from .. import selectors
 from ..forms.confirmation import ConfirmationForm
 from ..models import ConfirmationState
-from .talks import _talk_for_author
+from .talks import talk_for_author
 
 CONFIRM_RATE = "20/h"
 
@@ -24,7 +24,7 @@ CONFIRM_RATE = "20/h"
 @require_http_methods(["GET", "POST"])
 def talk_confirmation(request, pk: int):
     """The author asks for (POST) and shows (GET) the link and QR code of the talk."""
-    talk = _talk_for_author(request.user, pk)
+    talk = talk_for_author(request.user, pk)
     if request.method == "POST":
         try:
             confirmation.confirmation_request(talk=talk, by=request.user)

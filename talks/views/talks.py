@@ -50,7 +50,7 @@ def my_records(request):
     )
 
 
-def _talk_for_author(user, pk: int) -> TalkLog:
+def talk_for_author(user, pk: int) -> TalkLog:
     """Only the author opens an entry here; anyone else (other members too) gets 404."""
     talk = access.get_visible_or_404(
         TalkLog.objects.select_related(
@@ -124,7 +124,7 @@ def _talk_initial(request, member) -> dict:
 
 @login_required
 def talk_detail(request, pk: int):
-    talk = _talk_for_author(request.user, pk)
+    talk = talk_for_author(request.user, pk)
     if talk.is_confidential():
         audit(
             AuditAction.VIEW_CONFIDENTIAL,
@@ -148,7 +148,7 @@ def talk_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def talk_edit(request, pk: int):
-    talk = _talk_for_author(request.user, pk)
+    talk = talk_for_author(request.user, pk)
     if not talk.is_editable_on(timezone.localdate()):
         messages.error(
             request, _("This record can no longer be changed: the handbook is a record.")
@@ -193,7 +193,7 @@ def talk_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def talk_delete(request, pk: int):
-    talk = _talk_for_author(request.user, pk)
+    talk = talk_for_author(request.user, pk)
     if not talk.is_editable_on(timezone.localdate()):
         messages.error(
             request, _("This record can no longer be changed: the handbook is a record.")
