@@ -22,19 +22,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import (
-    Assignment,
-    AssistanceRecord,
-    Contact,
-    can_read_record_text,
-)
+from contacts.models import Assignment, AssistanceRecord, Contact, can_read_record_text
 from members import access
-from members.models import (
-    FiveLeadActivity,
-    LeaderContactPoint,
-    Member,
-    Notification,
-)
+from members.models import FiveLeadActivity, LeaderContactPoint, Member, Notification
 from members.web import id_param, search_text
 from talks import obligations
 

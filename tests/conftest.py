@@ -26,13 +26,7 @@ from contacts.models import Category
 from members.models import LeaderContactPoint, Role
 
 from .channel_standin import standin  # noqa: F401  (issue 17: the WeCom/DingTalk stand-in)
-from .factories import (
-    AssignmentFactory,
-    BranchFactory,
-    ContactFactory,
-    MemberFactory,
-    UserFactory,
-)
+from .factories import AssignmentFactory, BranchFactory, ContactFactory, MemberFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -15,11 +15,7 @@ from talks import obligations
 from talks.models import Opinion, Symposium
 from talks.selectors import leader_visit_rows
 
-from ..models import (
-    ExemplaryCase,
-    Semester,
-    SemesterReport,
-)
+from ..models import ExemplaryCase, Semester, SemesterReport
 
 
 def half_bounds(half: str) -> tuple[date, date]:

@@ -10,11 +10,7 @@ from members import access
 from members.models import Member
 from talks import obligations
 
-from ..models import (
-    EthicsNote,
-    FrozenFigures,
-    Semester,
-)
+from ..models import EthicsNote, FrozenFigures, Semester
 
 
 def member_semester_figures(

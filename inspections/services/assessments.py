@@ -25,12 +25,7 @@ from members.notify import notify
 from members.pdf import render_pdf_parts
 from members.pinyin import sorted_by_pinyin
 
-from ..models import (
-    Assessment,
-    AssessmentExport,
-    ExportStatus,
-    Semester,
-)
+from ..models import Assessment, AssessmentExport, ExportStatus, Semester
 from ..selectors.assessments import (
     _report_statuses,
     assessment_pdf_context,

@@ -17,12 +17,7 @@ from members.models import AuditAction, Branch, Member
 from members.pdf import render_pdf
 
 from ..charts import inspection_charts
-from ..models import (
-    FrozenFigures,
-    Inspection,
-    InspectionTrigger,
-    Semester,
-)
+from ..models import FrozenFigures, Inspection, InspectionTrigger, Semester
 from ..selectors.inspections import half_bounds, inspection_data
 from .reports import figures_freeze
 

@@ -16,12 +16,7 @@ from members.models import AuditAction, Branch, Member, NotificationKind
 from members.notify import notify
 from talks import obligations
 
-from ..models import (
-    FrozenFigures,
-    ReportStatus,
-    Semester,
-    SemesterReport,
-)
+from ..models import FrozenFigures, ReportStatus, Semester, SemesterReport
 from ..selectors.reports import member_semester_figures
 
 EDITABLE_REPORT = (ReportStatus.DRAFT, ReportStatus.RETURNED)

@@ -26,17 +26,8 @@ from members.pdf import pdf_response, render_pdf
 from members.web import download_name, download_response, paginate, search_text
 
 from ..charts import assessment_charts
-from ..forms import (
-    ExportForm,
-    GradeForm,
-)
-from ..models import (
-    Assessment,
-    AssessmentExport,
-    ExportStatus,
-    Grade,
-    Semester,
-)
+from ..forms import ExportForm, GradeForm
+from ..models import Assessment, AssessmentExport, ExportStatus, Grade, Semester
 from .dashboard import school_columns, selection
 from .reports import chosen_semester, part_labels, url_of
 

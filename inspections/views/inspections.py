@@ -18,13 +18,8 @@ from members.pdf import pdf_response
 from members.web import id_param
 
 from ..charts import inspection_charts
-from ..forms import (
-    FindingsForm,
-    GenerateInspectionForm,
-)
-from ..models import (
-    Inspection,
-)
+from ..forms import FindingsForm, GenerateInspectionForm
+from ..models import Inspection
 
 
 @login_required

@@ -23,16 +23,8 @@ from members.forms import apply_validation_error
 from members.pinyin import sorted_by_pinyin
 from members.web import id_param, paginate, search_text
 
-from ..forms import (
-    RemindForm,
-    ReportForm,
-    ReviewForm,
-)
-from ..models import (
-    ReportStatus,
-    Semester,
-    SemesterReport,
-)
+from ..forms import RemindForm, ReportForm, ReviewForm
+from ..models import ReportStatus, Semester, SemesterReport
 from .dashboard import report_result
 
 

@@ -30,14 +30,7 @@ from members.audit import audit
 from members.models import AuditAction, Branch, Member, NotificationKind, Role
 from members.notify import notify
 
-from ..models import (
-    Opinion,
-    OpinionSource,
-    OpinionStatus,
-    OpinionStatusChange,
-    Symposium,
-    TalkLog,
-)
+from ..models import Opinion, OpinionSource, OpinionStatus, OpinionStatusChange, Symposium, TalkLog
 
 # R43: received → forwarded to the administration / handled → answered to the person.
 NEXT_STATUSES: dict[str, list[str]] = {

@@ -16,14 +16,7 @@ from members.audit import audit
 from members.editing import is_editable_on
 from members.models import AuditAction, Branch, Member
 
-from ..models import (
-    Briefing,
-    LeaderVisit,
-    Opinion,
-    OpinionSource,
-    Symposium,
-    SymposiumAttachment,
-)
+from ..models import Briefing, LeaderVisit, Opinion, OpinionSource, Symposium, SymposiumAttachment
 from .opinions import opinion_enqueue
 
 

@@ -24,10 +24,7 @@ from talks import obligations, selectors
 from talks.services import talks as talk_services
 
 from ..forms.talks import MustTalkEventForm
-from ..models import (
-    CONFIDENTIAL_CATEGORIES,
-    MustTalkEvent,
-)
+from ..models import CONFIDENTIAL_CATEGORIES, MustTalkEvent
 
 
 @login_required

@@ -20,11 +20,7 @@ from talks.services import opinions as opinion_services
 
 from .. import selectors
 from ..forms.opinions import BoxOpinionForm, OpinionStatusForm
-from ..models import (
-    Opinion,
-    OpinionSource,
-    OpinionStatus,
-)
+from ..models import Opinion, OpinionSource, OpinionStatus
 
 
 def _opinion_row(opinion: Opinion, today) -> dict:

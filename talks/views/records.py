@@ -27,12 +27,7 @@ from members.web import download_name, download_response
 from talks.services import records as record_services
 
 from ..forms.records import BriefingForm, LeaderVisitForm, SymposiumForm
-from ..models import (
-    Briefing,
-    LeaderVisit,
-    Symposium,
-    SymposiumAttachment,
-)
+from ..models import Briefing, LeaderVisit, Symposium, SymposiumAttachment
 
 LIST_LIMIT = 500
 

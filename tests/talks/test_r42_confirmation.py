@@ -11,13 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditLog, Notification, NotificationKind
-from talks.models import (
-    ConfirmationState,
-    Opinion,
-    OpinionSource,
-    TalkConfirmation,
-    TalkLog,
-)
+from talks.models import ConfirmationState, Opinion, OpinionSource, TalkConfirmation, TalkLog
 from talks.services import confirmation
 from talks.services import talks as talk_services
 

@@ -14,14 +14,7 @@ from members.forms import checked_upload
 from members.models import AuditAction, AuditLog, Branch, FiveLeadActivity
 from members.services import five_lead_delete
 from talks.forms.records import BriefingForm, SymposiumForm
-from talks.models import (
-    Briefing,
-    LeaderVisit,
-    Opinion,
-    Symposium,
-    SymposiumAttachment,
-    VisitKind,
-)
+from talks.models import Briefing, LeaderVisit, Opinion, Symposium, SymposiumAttachment, VisitKind
 from talks.services import records as record_services
 
 D = datetime.date
