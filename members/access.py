@@ -52,6 +52,7 @@ __all__ = [
     "home_url_name",
     "managed_account_or_404",
     "managed_branch",
+    "managed_branch_or_404",
     "managed_or_404",
     "may_manage_account",
     "member_or_404",
@@ -75,6 +76,11 @@ def managed_or_404(queryset, user, *, branch_of=lambda obj: obj.branch_id, **loo
     if not can_manage_branch(user, branch_of(obj)):
         raise Http404
     return obj
+
+
+def managed_branch_or_404(user, branch_id: int) -> Branch:
+    """The branch named in the URL, when the user manages it; any other branch is a 404."""
+    return managed_or_404(Branch.objects, user, branch_of=lambda branch: branch.pk, pk=branch_id)
 
 
 def member_or_404(user) -> Member:

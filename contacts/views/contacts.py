@@ -36,6 +36,21 @@ from ..services import contacts as contact_services
 LIST_LIMIT = 500
 
 
+def _managed_contact(user, pk: int) -> Contact:
+    return access.managed_or_404(
+        Contact.objects.select_related("branch", "department"), user, pk=pk
+    )
+
+
+def _managed_assignment(user, pk: int) -> Assignment:
+    return access.managed_or_404(
+        Assignment.objects.select_related("member", "contact__branch"),
+        user,
+        branch_of=lambda assignment: assignment.contact.branch_id,
+        pk=pk,
+    )
+
+
 def branch_query(branch: Branch, user) -> str:
     """Keep an admin's ?branch= on the way back to the list."""
     return f"?branch={branch.pk}" if access.is_admin(user) else ""
@@ -110,9 +125,7 @@ def contact_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk: int):
-    contact = access.managed_or_404(
-        Contact.objects.select_related("branch", "department"), request.user, pk=pk
-    )
+    contact = _managed_contact(request.user, pk)
     may_read = can_read_confidential(request.user, contact)
     form = ContactForm(
         request.POST or None,
@@ -150,9 +163,7 @@ def contact_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def manage_detail(request, pk: int):
     """A contact's assignments (history kept) with the forms to assign, reassign and end."""
-    contact = access.managed_or_404(
-        Contact.objects.select_related("branch", "department"), request.user, pk=pk
-    )
+    contact = _managed_contact(request.user, pk)
     history = list(contact.assignments.select_related("member").order_by("-started_on", "-pk"))
     current = next((a for a in history if a.ended_on is None), None)
     today = timezone.localdate()
@@ -196,12 +207,7 @@ def manage_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_reassign(request, pk: int):
-    assignment = access.managed_or_404(
-        Assignment.objects.select_related("member", "contact__branch"),
-        request.user,
-        branch_of=lambda a: a.contact.branch_id,
-        pk=pk,
-    )
+    assignment = _managed_assignment(request.user, pk)
     contact = assignment.contact
     form = ReassignForm(request.POST or None, branch=contact.branch)
     if request.method == "POST" and form.is_valid():
@@ -224,12 +230,7 @@ def assignment_reassign(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_end(request, pk: int):
-    assignment = access.managed_or_404(
-        Assignment.objects.select_related("member", "contact__branch"),
-        request.user,
-        branch_of=lambda a: a.contact.branch_id,
-        pk=pk,
-    )
+    assignment = _managed_assignment(request.user, pk)
     form = EndAssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -97,7 +97,7 @@ def branch_home(request):
         raise PermissionDenied
     return _dashboard(
         request,
-        access.managed_or_404(Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id),
+        access.managed_branch_or_404(request.user, branch_id),
     )
 
 
@@ -105,7 +105,7 @@ def branch_home(request):
 def branch_dashboard(request, branch_id: int):
     return _dashboard(
         request,
-        access.managed_or_404(Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id),
+        access.managed_branch_or_404(request.user, branch_id),
     )
 
 
@@ -203,9 +203,7 @@ def leader_home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def branch_settings(request, branch_id: int):
-    branch = access.managed_or_404(
-        Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id
-    )
+    branch = access.managed_branch_or_404(request.user, branch_id)
     form = BranchSettingsForm(request.POST or None, instance=branch)
     if request.method == "POST" and form.is_valid():
         branch_services.branch_settings_update(
@@ -224,9 +222,7 @@ def _xlsx(content: bytes, *parts) -> HttpResponse:
 
 @login_required
 def matrix_export(request, branch_id: int):
-    branch = access.managed_or_404(
-        Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id
-    )
+    branch = access.managed_branch_or_404(request.user, branch_id)
     today, month, period = selection(request)
     data = dashboard.branch_dashboard(
         branch=branch, user=request.user, month=month, period=period, today=today
@@ -251,9 +247,7 @@ def matrix_export(request, branch_id: int):
 def opinion_export(request, branch_id: int):
     """The queue as its page shows it: the same tab (status), source and search
     (talks.selectors)."""
-    branch = access.managed_or_404(
-        Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id
-    )
+    branch = access.managed_branch_or_404(request.user, branch_id)
     filters = talk_selectors.opinion_filters(request.GET)
     opinions = talk_selectors.filter_opinions(
         Opinion.objects.visible_to(request.user)

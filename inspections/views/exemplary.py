@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from inspections.services import branches as branch_services
 from members import access
-from members.models import Branch
 
 from ..forms import ExemplaryCaseForm
 from ..models import ExemplaryCase
@@ -49,16 +48,12 @@ def exemplary_edit(request, pk: int | None = None):
     case = None
     if pk is not None:
         case = access.get_visible_or_404(ExemplaryCase.objects, request.user, pk=pk)
-        branch = access.managed_or_404(
-            Branch.objects, request.user, branch_of=lambda b: b.pk, pk=case.branch_id
-        )
+        branch = access.managed_branch_or_404(request.user, case.branch_id)
     else:
         branch_id = access.secretary_branch_id(request.user)
         if branch_id is None:
             raise PermissionDenied
-        branch = access.managed_or_404(
-            Branch.objects, request.user, branch_of=lambda b: b.pk, pk=branch_id
-        )
+        branch = access.managed_branch_or_404(request.user, branch_id)
     form = ExemplaryCaseForm(request.POST or None, instance=case, branch=branch)
     if request.method == "POST" and form.is_valid():
         saved = branch_services.exemplary_case_save(
